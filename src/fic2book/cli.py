@@ -1,0 +1,109 @@
+"""The command line: parse options, run the pipeline, turn failures into exit codes.
+
+Exit codes: 0 every input converted; 1 a conversion failed; 2 a usage error
+(typer/click's own). A failure prints one line on stderr; ``--debug`` shows
+the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import FicError
+
+app = typer.Typer(
+    name="fic2book",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Exit(IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"fic2book {__version__}")
+        raise typer.Exit(Exit.OK)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Turn plain-text stories (fanfiction above all) into valid, styled ebooks.
+
+    Exit codes: 0 all inputs converted, 1 a conversion failed, 2 usage error.
+    """
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Story files (.txt) to convert.", show_default=False)],
+    output_dir: Annotated[Path, typer.Option("-o", "--output-dir", help="Folder for the books (created if missing).")] = Path("."),
+    formats: Annotated[
+        Optional[list[str]], typer.Option("--format", "-f", help="Output format: epub or pdf; repeat for both.")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option(help="Book title (default: the Title: header, else the file name).")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Author (default: the Author: header, else Unknown).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Language as a BCP 47 tag, e.g. en, en-GB, pt-BR.")] = None,
+    style: Annotated[Optional[str], typer.Option(help="Theme name or path to a .css file.")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="Read the input in this encoding instead of detecting it.")] = None,
+    smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
+    fix_text: Annotated[bool, typer.Option("--fix-text/--no-fix-text", help="Repair mojibake such as donâ€™t.")] = True,
+    debug: Annotated[bool, typer.Option(help="Show full tracebacks on failure.")] = False,
+) -> None:
+    """Convert story files into ebooks named after their titles."""
+    from .pipeline import FORMATS, Options, build as build_one
+
+    chosen = tuple(dict.fromkeys(f.lower() for f in (formats or ["epub"])))
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format")
+    options = Options(
+        title=title, author=author, lang=lang, style=style, formats=chosen, smart=smart, encoding=encoding, fix_text=fix_text
+    )
+    failed = 0
+    for path in inputs:
+        try:
+            written = build_one(path, output_dir, options)
+        except FicError as exc:
+            if debug:
+                raise
+            failed += 1
+            _say(f"fic2book: error: {exc if exc.path else f'{path}: {exc}'}")
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # a bug: still one line unless --debug
+            if debug:
+                raise
+            failed += 1
+            _say(f"fic2book: error: {path}: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
+        else:
+            for target in written:
+                _say(f"{path} → {target}")
+    if failed:
+        raise typer.Exit(Exit.FAILED)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,192 @@
+"""The document model: what a story *is*, independent of any output format.
+
+Detection builds it, transforms (typography, notes) rewrite it, writers read
+it. Every block carries the 1-based source line it started on so reports and
+``inspect`` can point back at the text. The set of block kinds is closed:
+writers ``match`` on :data:`Block` and end with ``assert_never``, so adding a
+kind here makes every writer that forgot it fail type-checking and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+# ---------------------------------------------------------------- inline text
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one style; ``\\n`` inside ``text`` is a line break."""
+
+    text: str
+    style: Literal["", "em", "strong"] = ""
+
+
+Text = tuple[Span, ...]
+"""Inline content: consecutive spans."""
+
+
+def plain(text: str) -> Text:
+    """Inline content made of one unstyled span."""
+    return (Span(text),) if text else ()
+
+
+def text_of(content: Text) -> str:
+    """The characters of inline content, styles dropped."""
+    return "".join(span.text for span in content)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Para:
+    """A prose paragraph: narration, dialogue, a letter; may keep line breaks."""
+
+    content: Text
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Verse:
+    """Verse or lyrics quoted inside the narrative: one entry per line."""
+
+    lines: tuple[Text, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Epigraph:
+    """Verse, lyrics or a quotation set apart at the head of a story, chapter or section."""
+
+    lines: tuple[Text, ...]
+    attribution: Text = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a chapter (a section title, not the chapter's own)."""
+
+    content: Text
+    level: int = 2
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SceneBreak:
+    """A separator between scenes; ``marker`` is the source line, kept for reports."""
+
+    marker: str = "***"
+    line: int = 0
+
+
+NoteKind = Literal["note", "front_matter"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """An author's note or front matter, where it stood in the source.
+
+    The notes transform moves it to :attr:`Book.notes` and leaves a
+    :class:`NoteRef` in its place.
+    """
+
+    blocks: tuple[Para, ...]
+    kind: NoteKind = "note"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """The marker left where a note stood; links to ``Book.notes[id]``."""
+
+    note_id: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class EndMatter:
+    """Trailing text that belongs to the story's frame, not a note: "tbc", "The End"."""
+
+    content: Text
+    line: int = 0
+
+
+Block = Union[Para, Verse, Epigraph, Heading, SceneBreak, Note, NoteRef, EndMatter]
+
+
+# ---------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter; ``title`` is its heading as written, empty for an untitled one-shot."""
+
+    id: str
+    title: Text
+    blocks: tuple[Block, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class GatheredNote:
+    """A note in the Notes section, with where it came from."""
+
+    id: str
+    kind: NoteKind
+    blocks: tuple[Para, ...]
+    chapter_id: str
+    chapter_title: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What we know about the book; ``fields`` are shown on the title page in order."""
+
+    title: str
+    authors: tuple[str, ...] = ("Unknown",)
+    language: str = "en"
+    summary: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    title_source: str = "file name"
+    author_source: str = "default"
+
+
+LineKind = Literal["front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter"]
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """Why one source line got its kind: the rule that fired, for ``inspect``."""
+
+    line: int
+    kind: LineKind
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the text came from and how it was decoded."""
+
+    path: str
+    encoding: str
+    confidence: float
+    reason: str
+    newline: str
+    repairs: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Book:
+    """The whole story: metadata, chapters, gathered notes, and how we read it."""
+
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    notes: tuple[GatheredNote, ...] = ()
+    sources: tuple[SourceInfo, ...] = ()
+    decisions: tuple[LineDecision, ...] = field(default=(), repr=False)

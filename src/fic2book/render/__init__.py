@@ -1,0 +1,1 @@
+"""Output rendering: cover images and book formats built from the detected story."""

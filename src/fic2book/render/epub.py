@@ -1,0 +1,204 @@
+"""Book → EPUB 3 (with an NCX for older readers), packaged by ebooklib.
+
+ebooklib writes the package document, the NCX and the container; every XHTML
+document is ours (:mod:`.xhtml`), handed over as a plain item so ebooklib's
+HTML re-parsing cannot drop attributes or empty a chapter. Traps handled here:
+
+- ``set_cover`` leaves the cover page out of the spine (Kobo then shows it
+  small; EPUBCheck 5 rejects the unlinked page), so the cover page is ours,
+  first in the spine, with a ``cover`` landmark.
+- Zip entries carry clock times: entries are written with a fixed time
+  (``SOURCE_DATE_EPOCH`` when set), ``mimetype`` first and stored, in a fixed
+  order, so the same book gives the same bytes.
+- The package element gets ``xml:lang``; ``dcterms:modified`` uses the same
+  fixed time.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import time
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ebooklib import epub
+
+from .. import __version__
+from ..errors import FicError
+from ..model import Book
+from ..styles import load_style
+from . import cover as cover_art
+from .xhtml import COVER_HREF, Document, documents
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+COVER_SIZE = (1600, 2560)
+ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
+
+
+def build_time() -> datetime:
+    """The time stamped into the book: ``SOURCE_DATE_EPOCH`` or a fixed date."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        seconds = max(int(raw), ZIP_EPOCH) if raw else ZIP_EPOCH
+    except ValueError:
+        raise FicError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{raw}'") from None
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+class _FixedTimeZip:
+    """The slice of ``ZipFile`` ebooklib uses, writing every entry the same way each time."""
+
+    def __init__(self, target: zipfile.ZipFile, when: datetime) -> None:
+        self._zip = target
+        self._date_time = time.gmtime(when.timestamp())[:6]
+
+    def writestr(self, name: str, data: bytes | str, compress_type: int | None = None) -> None:
+        info = zipfile.ZipInfo(name, date_time=self._date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
+        info.create_system = 3
+        info.external_attr = 0o100644 << 16
+        self._zip.writestr(info, data, compresslevel=9 if info.compress_type == zipfile.ZIP_DEFLATED else None)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer with a deterministic zip and ``xml:lang`` on the package."""
+
+    def __init__(self, buffer: io.BytesIO, book: epub.EpubBook, lang: str, when: datetime) -> None:
+        super().__init__("book.epub", book, {"mtime": when.replace(tzinfo=None), "play_order": {"enabled": True, "start_from": 1}})
+        self._buffer = buffer
+        self._lang = lang
+        self._when = when
+
+    def _write_opf_file(self, root):  # type: ignore[no-untyped-def]
+        root.set(XML_LANG, self._lang)
+        super()._write_opf_file(root)
+
+    def write(self) -> None:
+        self.out = _FixedTimeZip(zipfile.ZipFile(self._buffer, "w"), self._when)
+        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()
+
+
+def _item(doc: Document) -> epub.EpubItem:
+    item = epub.EpubItem(uid=doc.id, file_name=doc.file_name, media_type="application/xhtml+xml", content=doc.xhtml.encode("utf-8"))
+    item.properties = list(doc.properties)
+    return item
+
+
+def _accessibility(book: epub.EpubBook, model: Book) -> None:
+    meta = [
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "alternativeText"),
+        ("schema:accessibilityHazard", "none"),
+        (
+            "schema:accessibilitySummary",
+            "A text-only story with a cover image described in text, a table of contents, "
+            "headings for every chapter and author's notes linked both ways.",
+        ),
+    ]
+    for prop, value in meta:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def epub_bytes(model: Book, *, identifier: str, style: str | None = None) -> bytes:
+    """The finished EPUB file as bytes."""
+    meta = model.metadata
+    _style_name, css = load_style(style)
+    cover_png = cover_art.make_cover(meta.title, ", ".join(meta.authors), size=COVER_SIZE)
+
+    book = epub.EpubBook()
+    book.set_identifier(identifier)
+    book.set_title(meta.title)
+    book.set_language(meta.language)
+    book.metadata[epub.NAMESPACES["OPF"]]["generator"] = [("", {"name": "generator", "content": f"fic2book {__version__}"})]
+    for number, author in enumerate(meta.authors, 1):
+        book.add_author(author, uid=f"creator{number}")
+    if meta.summary:
+        book.add_metadata("DC", "description", meta.summary)
+    for label, value in meta.fields:
+        if label in ("Fandom", "Genre", "Category", "Tags"):
+            for subject in (v.strip() for v in value.split(",")):
+                if subject:
+                    book.add_metadata("DC", "subject", subject)
+    _accessibility(book, model)
+
+    cover_image = epub.EpubCover(uid="cover-image", file_name=COVER_HREF)
+    cover_image.media_type = "image/png"
+    cover_image.content = cover_png
+    book.add_item(cover_image)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    book.add_item(epub.EpubItem(uid="style", file_name="css/style.css", media_type="text/css", content=css.encode("utf-8")))
+
+    spine_docs, nav_doc = documents(model, COVER_SIZE)
+    items = [_item(doc) for doc in spine_docs]
+    for item in items:
+        book.add_item(item)
+    book.add_item(_item(nav_doc))
+    book.add_item(epub.EpubNcx())
+    book.spine = items
+    book.toc = [epub.Link(doc.file_name, doc.title, f"nav-{doc.id}") for doc in spine_docs if doc.id != "cover"]
+    book.guide = [
+        {"type": "cover", "href": spine_docs[0].file_name, "title": "Cover"},
+        {"type": "title-page", "href": spine_docs[1].file_name, "title": "Title Page"},
+        {"type": "text", "href": spine_docs[2].file_name, "title": "Start"},
+    ]
+
+    buffer = io.BytesIO()
+    _Writer(buffer, book, meta.language, build_time()).write()
+    return buffer.getvalue()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(data: bytes, target: Path) -> None:
+    """Write ``data`` to ``target`` through a temporary file and a rename: never half a book."""
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise FicError(f"the output folder {folder} is a file") from None
+    except OSError as exc:
+        raise FicError(f"cannot create the output folder {folder}: {exc.strerror}") from None
+    if not folder.is_dir():
+        raise FicError(f"the output folder {folder} is not a folder")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        raise FicError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def write_epub(model: Book, target: Path, *, identifier: str, style: str | None = None) -> None:
+    """Render ``model`` and write it to ``target`` atomically."""
+    write_atomically(epub_bytes(model, identifier=identifier, style=style), target)

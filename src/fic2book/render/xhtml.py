@@ -1,0 +1,281 @@
+"""Book → XHTML documents, shared by the EPUB and (later) the PDF writer.
+
+This is the one place where model text becomes markup: every character of
+source text passes through :func:`esc` (element text) or :func:`attr`
+(attribute values) and nothing else, so hostile text (``<script>``, ``&``,
+``]]>``) can only ever be text.
+
+The markup follows Standard Ebooks' settled choices: ``epub:type`` on
+``<section>``, an epigraph as ``<blockquote epub:type="epigraph">`` with a
+``<cite>``, verse one line per ``<span>``, a scene break as a styled ``<hr>``,
+notes in their own document with links both ways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import assert_never
+
+from ..model import (
+    Block,
+    Book,
+    Chapter,
+    EndMatter,
+    Epigraph,
+    GatheredNote,
+    Heading,
+    Note,
+    NoteRef,
+    Para,
+    SceneBreak,
+    Span,
+    Text,
+    Verse,
+    text_of,
+)
+
+CSS_HREF = "css/style.css"
+COVER_HREF = "images/cover.png"
+NOTES_FILE = "notes.xhtml"
+TITLE_FILE = "title.xhtml"
+COVER_FILE = "cover.xhtml"
+NAV_FILE = "nav.xhtml"
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def esc(text: str) -> str:
+    """Escape source text for element content; the only way text enters markup."""
+    return text.translate(_ESCAPES)
+
+
+def attr(text: str) -> str:
+    """Escape source text for a double-quoted attribute value."""
+    return text.translate(_ATTR_ESCAPES).replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML file of the book."""
+
+    file_name: str
+    id: str
+    title: str
+    xhtml: str
+    properties: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- inline
+
+
+def inline(content: Text) -> str:
+    """Spans → phrasing markup; a newline inside a span is a line break."""
+    parts: list[str] = []
+    for span in content:
+        html = "<br/>".join(esc(piece) for piece in span.text.split("\n"))
+        if span.style == "em":
+            html = f"<em>{html}</em>"
+        elif span.style == "strong":
+            html = f"<strong>{html}</strong>"
+        parts.append(html)
+    return "".join(parts)
+
+
+def _lines(lines: Iterable[Text]) -> str:
+    return "<br/>".join(f'<span class="line">{inline(line)}</span>' for line in lines)
+
+
+def chapter_label(book: Book, chapter: Chapter) -> str:
+    """The chapter's name in tables of contents: its heading, else the book's title."""
+    title = text_of(chapter.title).replace("\n", " ").strip()
+    if title:
+        return title
+    if len(book.chapters) == 1:
+        return book.metadata.title
+    return f"Chapter {book.chapters.index(chapter) + 1}"
+
+
+def note_label(note: GatheredNote) -> str:
+    return "Story notes" if note.kind == "front_matter" else "Author’s note"
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def block_html(block: Block, book: Book) -> str:
+    """One model block as XHTML; every block kind has a case here."""
+    match block:
+        case Para():
+            return f"<p>{inline(block.content)}</p>"
+        case Verse():
+            return f'<div class="verse" epub:type="z3998:verse"><p>{_lines(block.lines)}</p></div>'
+        case Epigraph():
+            cite = f"<cite>{inline(block.attribution)}</cite>" if block.attribution else ""
+            return (
+                f'<blockquote class="epigraph" epub:type="epigraph">'
+                f"<p>{_lines(block.lines)}</p>{cite}</blockquote>"
+            )
+        case Heading():
+            level = min(max(block.level, 2), 6)
+            return f"<h{level}>{inline(block.content)}</h{level}>"
+        case SceneBreak():
+            return '<hr class="scene-break"/>'
+        case EndMatter():
+            return f'<p class="end-matter">{inline(block.content)}</p>'
+        case NoteRef():
+            note = next(n for n in book.notes if n.id == block.note_id)
+            number = block.note_id.rsplit("-", 1)[1]
+            return (
+                f'<p class="note-marker"><a id="ref-{attr(block.note_id)}" href="{NOTES_FILE}#{attr(block.note_id)}"'
+                f' epub:type="noteref" role="doc-noteref">{esc(note_label(note))} {esc(number)}</a></p>'
+            )
+        case Note():
+            # Notes are gathered before rendering; one left in place still loses nothing.
+            return "".join(f'<p class="note">{inline(p.content)}</p>' for p in block.blocks)
+        case _:
+            assert_never(block)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def page(book: Book, title: str, body: str, *, body_type: str = "", body_class: str = "") -> str:
+    """A complete XHTML document around ``body`` markup."""
+    lang = attr(book.metadata.language)
+    body_attrs = ""
+    if body_type:
+        body_attrs += f' epub:type="{body_type}"'
+    if body_class:
+        body_attrs += f' class="{body_class}"'
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<!DOCTYPE html>\n"
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
+        f' lang="{lang}" xml:lang="{lang}">\n'
+        "<head>\n"
+        '<meta charset="utf-8"/>\n'
+        f"<title>{esc(title)}</title>\n"
+        f'<link rel="stylesheet" type="text/css" href="{CSS_HREF}"/>\n'
+        "</head>\n"
+        f"<body{body_attrs}>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def cover_document(book: Book, size: tuple[int, int]) -> Document:
+    width, height = size
+    meta = book.metadata
+    label = f"Cover: {meta.title} by {', '.join(meta.authors)}"
+    body = (
+        '<section class="cover" epub:type="cover">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"'
+        f' width="100%" height="100%" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet"'
+        f' role="img" aria-label="{attr(label)}">\n'
+        f'<image width="{width}" height="{height}" xlink:href="{COVER_HREF}"/>\n'
+        "</svg>\n</section>"
+    )
+    return Document(COVER_FILE, "cover", "Cover", page(book, "Cover", body, body_class="cover"), ("svg",))
+
+
+def title_document(book: Book) -> Document:
+    meta = book.metadata
+    parts = [
+        '<section class="titlepage" epub:type="titlepage">',
+        f'<h1 class="title">{esc(meta.title)}</h1>',
+        f'<p class="author">by {esc(" & ".join(meta.authors))}</p>',
+    ]
+    if meta.fields:
+        parts.append('<dl class="story-info">')
+        for label, value in meta.fields:
+            parts.append(f"<dt>{esc(label)}</dt><dd>{inline((Span(value),))}</dd>")
+        parts.append("</dl>")
+    if meta.summary:
+        parts.append('<div class="summary"><h2>Summary</h2>')
+        parts.extend(f"<p>{esc(line)}</p>" for line in meta.summary.split("\n") if line.strip())
+        parts.append("</div>")
+    parts.append("</section>")
+    return Document(TITLE_FILE, "titlepage", "Title Page", page(book, meta.title, "\n".join(parts), body_type="frontmatter"))
+
+
+def chapter_document(book: Book, chapter: Chapter) -> Document:
+    label = chapter_label(book, chapter)
+    head = ""
+    if chapter.title:
+        head = f'<h1 class="chapter-title">{inline(chapter.title)}</h1>\n'
+        section_open = f'<section id="{chapter.id}" class="chapter" epub:type="chapter" role="doc-chapter">'
+    else:
+        section_open = (
+            f'<section id="{chapter.id}" class="chapter untitled" epub:type="chapter" role="doc-chapter"'
+            f' aria-label="{attr(label)}">'
+        )
+    body = "\n".join(block_html(block, book) for block in chapter.blocks)
+    return Document(
+        f"{chapter.id}.xhtml",
+        chapter.id,
+        label,
+        page(book, label, f"{section_open}\n{head}{body}\n</section>", body_type="bodymatter"),
+    )
+
+
+def notes_document(book: Book) -> Document:
+    grouped = len({n.chapter_id for n in book.notes}) > 1 or len(book.chapters) > 1
+    parts = ['<section class="notes" epub:type="endnotes" role="doc-endnotes">', "<h1>Notes</h1>"]
+    current = None
+    open_list = False
+    for note in book.notes:
+        if grouped and note.chapter_id != current:
+            if open_list:
+                parts.append("</ol>")
+            chapter = next(c for c in book.chapters if c.id == note.chapter_id)
+            parts.append(f"<h2>{esc(chapter_label(book, chapter))}</h2>")
+            current = note.chapter_id
+            open_list = False
+        if not open_list:
+            parts.append('<ol class="notes-list">')
+            open_list = True
+        back = (
+            f' <a class="backlink" href="{note.chapter_id}.xhtml#ref-{attr(note.id)}" role="doc-backlink"'
+            f' title="Back to the story">↩</a>'
+        )
+        paras = [f"<p>{inline(p.content)}</p>" for p in note.blocks]
+        paras[-1] = paras[-1][: -len("</p>")] + back + "</p>"
+        parts.append(
+            f'<li id="{attr(note.id)}" class="note {note.kind.replace("_", "-")}" epub:type="endnote"'
+            f'>{"".join(paras)}</li>'
+        )
+    if open_list:
+        parts.append("</ol>")
+    parts.append("</section>")
+    return Document(NOTES_FILE, "notes", "Notes", page(book, "Notes", "\n".join(parts), body_type="backmatter"))
+
+
+def nav_document(book: Book, spine: list[Document]) -> Document:
+    """The EPUB 3 navigation document: table of contents and landmarks in spine order."""
+    toc = [d for d in spine if d.id not in ("cover",)]
+    items = "\n".join(f'<li><a href="{d.file_name}">{esc(d.title)}</a></li>' for d in toc)
+    first_chapter = next(d for d in spine if d.id.startswith("ch"))
+    landmarks = [
+        (COVER_FILE, "cover", "Cover"),
+        (TITLE_FILE, "titlepage", "Title Page"),
+        (first_chapter.file_name, "bodymatter", "Start of the story"),
+    ]
+    if any(d.id == "notes" for d in spine):
+        landmarks.append((NOTES_FILE, "endnotes", "Notes"))
+    marks = "\n".join(f'<li><a epub:type="{kind}" href="{href}">{esc(label)}</a></li>' for href, kind, label in landmarks)
+    body = (
+        '<nav epub:type="toc" id="toc" role="doc-toc">\n<h1>Contents</h1>\n'
+        f"<ol>\n{items}\n</ol>\n</nav>\n"
+        '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>Landmarks</h2>\n'
+        f"<ol>\n{marks}\n</ol>\n</nav>"
+    )
+    return Document(NAV_FILE, "nav", "Contents", page(book, "Contents", body), ("nav",))
+
+
+def documents(book: Book, cover_size: tuple[int, int]) -> tuple[list[Document], Document]:
+    """The spine documents in reading order, and the navigation document."""
+    spine = [cover_document(book, cover_size), title_document(book)]
+    spine.extend(chapter_document(book, chapter) for chapter in book.chapters)
+    if book.notes:
+        spine.append(notes_document(book))
+    return spine, nav_document(book, spine)

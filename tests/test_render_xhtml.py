@@ -1,0 +1,114 @@
+"""The XHTML renderer: every block kind has its markup, and all text is escaped."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from fic2book.model import (
+    Book,
+    Chapter,
+    EndMatter,
+    Epigraph,
+    GatheredNote,
+    Heading,
+    Metadata,
+    NoteRef,
+    Para,
+    SceneBreak,
+    Span,
+    Verse,
+    plain,
+)
+from fic2book.render.xhtml import chapter_document, documents, esc, title_document
+from fic2book.transforms import gather_notes
+
+X = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+HOSTILE = 'Tom & Jerry <script>alert("x")</script> ]]> <!DOCTYPE x [<!ENTITY e "boom">]> &e;'
+
+
+def _book(*blocks, notes=(), fields=()) -> Book:
+    chapter = Chapter("ch001", plain("Chapter One: The Rain"), tuple(blocks), 1)
+    return Book(Metadata("A <Title> & more", ("Jo & Co",), fields=fields), (chapter,), notes)
+
+
+def _parse(doc) -> etree._Element:
+    return etree.fromstring(doc.xhtml.encode("utf-8"))
+
+
+def test_every_block_kind_renders_with_its_semantic_markup():
+    note = GatheredNote("note-1", "note", (Para(plain("Thanks to my beta!")),), "ch001", "Chapter One", 3)
+    book = _book(
+        Epigraph((plain("So close to reaching"), plain("That famous happy end")), plain("Jon McLaughlin")),
+        Para((Span("He sat "), Span("very", "em"), Span(" still.\nThen "), Span("left", "strong"))),
+        SceneBreak("* * *"),
+        Verse((plain("line one"), plain("line two"))),
+        Heading(plain("Later")),
+        NoteRef("note-1"),
+        EndMatter(plain("tbc.")),
+        notes=(note,),
+    )
+    root = _parse(chapter_document(book, book.chapters[0]))
+    section = root.find(f"{X}body/{X}section")
+    assert section.get(EPUB_TYPE) == "chapter"
+    epigraph = section.find(f"{X}blockquote")
+    assert epigraph.get(EPUB_TYPE) == "epigraph"
+    assert epigraph.find(f"{X}cite").text == "Jon McLaughlin"
+    assert [s.text for s in epigraph.iter(f"{X}span")] == ["So close to reaching", "That famous happy end"]
+    para = section.findall(f"{X}p")[0]
+    assert para.find(f"{X}em").text == "very" and para.find(f"{X}strong").text == "left"
+    assert para.find(f"{X}br") is not None
+    hr = section.find(f"{X}hr")
+    assert hr.get("class") == "scene-break"
+    assert section.find(f"{X}div").get(EPUB_TYPE) == "z3998:verse"
+    assert section.find(f"{X}h2").text == "Later"
+    marker = section.find(f".//{X}a[@role='doc-noteref']")
+    assert marker.get("href") == "notes.xhtml#note-1" and marker.get("id") == "ref-note-1"
+    assert section.find(f"{X}p[@class='end-matter']").text == "tbc."
+
+
+def test_hostile_text_stays_text_everywhere():
+    book = _book(Para(plain(HOSTILE)), Heading(plain(HOSTILE)), fields=(("Summary", HOSTILE), ("Rating", HOSTILE)))
+    for doc in (chapter_document(book, book.chapters[0]), title_document(book)):
+        root = _parse(doc)  # parses: nothing broke out of the text
+        assert not list(root.iter(f"{X}script"))
+        assert HOSTILE in "".join(root.itertext())
+
+
+def test_escape_is_the_one_place_markup_characters_are_handled():
+    assert esc('<a href="x">&amp;</a>') == '&lt;a href="x"&gt;&amp;amp;&lt;/a&gt;'
+
+
+def test_untitled_chapter_gets_an_accessible_name_and_no_visible_heading():
+    chapter = Chapter("ch001", (), (Para(plain("Text.")),), 1)
+    book = Book(Metadata("My Story"), (chapter,))
+    root = _parse(chapter_document(book, chapter))
+    section = root.find(f"{X}body/{X}section")
+    assert section.get("aria-label") == "My Story"
+    assert section.find(f"{X}h1") is None
+
+
+def test_title_page_shows_the_metadata_the_text_gave():
+    book = _book(Para(plain("x")), fields=(("Fandom", "Law & Order: SVU"), ("Rating", "T")))
+    root = _parse(title_document(book))
+    assert root.find(f".//{X}h1").text == "A <Title> & more"
+    assert [dt.text for dt in root.iter(f"{X}dt")] == ["Fandom", "Rating"]
+    assert [dd.text for dd in root.iter(f"{X}dd")] == ["Law & Order: SVU", "T"]
+
+
+def test_notes_are_gathered_in_source_order_and_spine_ends_with_them():
+    from fic2book.model import Note
+
+    chapter = Chapter(
+        "ch001",
+        (),
+        (Note((Para(plain("first")),)), Para(plain("story")), Note((Para(plain("second")),), "front_matter")),
+        1,
+    )
+    book = gather_notes(Book(Metadata("T"), (chapter,)))
+    assert [n.id for n in book.notes] == ["note-1", "note-2"]
+    assert [type(b).__name__ for b in book.chapters[0].blocks] == ["NoteRef", "Para", "NoteRef"]
+    spine, nav = documents(book, (1600, 2560))
+    assert [d.id for d in spine] == ["cover", "titlepage", "ch001", "notes"]
+    assert "nav" in nav.properties
