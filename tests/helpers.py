@@ -72,7 +72,7 @@ class Epub:
 def words(text: str) -> Counter[str]:
     """Words with typography folded back, so “don’t” and "don't" count the same."""
     text = unicodedata.normalize("NFC", text).translate(FOLD).casefold()
-    return Counter(re.findall(r"\w+", text))
+    return Counter(re.findall(r"[^\W_]+", text))
 
 
 def missing_words(source: str, epub_text: str) -> Counter[str]:

@@ -159,13 +159,14 @@ LineKind = Literal["front_matter", "note", "epigraph", "heading", "scene_break",
 
 
 @dataclass(frozen=True)
-class LineDecision:
-    """Why one source line got its kind: the rule that fired, for ``inspect``."""
+class DetectedBlock:
+    """Source lines ``first_line``–``last_line`` read as ``kind`` because ``rule`` fired."""
 
-    line: int
     kind: LineKind
+    first_line: int
+    last_line: int
     rule: str
-    text: str
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,4 +190,5 @@ class Book:
     chapters: tuple[Chapter, ...]
     notes: tuple[GatheredNote, ...] = ()
     sources: tuple[SourceInfo, ...] = ()
-    decisions: tuple[LineDecision, ...] = field(default=(), repr=False)
+    detected: tuple[DetectedBlock, ...] = field(default=(), repr=False)
+    shape: str = ""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import sources
-from .detect import Structure, detect
+from .detect import Override, Structure, detect
 from .encoding import decode
 from .errors import FicError
 from .model import Book, Chapter, Metadata, SourceInfo
@@ -43,6 +43,8 @@ class Options:
     encoding: str | None = None
     fix_text: bool = True
     max_size: int = DEFAULT_MAX_SIZE
+    kinds: tuple[str, ...] = ()
+    """Structure overrides such as ``1-3=note``, applied after the sidecar's."""
 
 
 # ---------------------------------------------------------------- metadata
@@ -139,7 +141,7 @@ def make_book(structure: Structure, info: SourceInfo, path: Path, text: str, opt
         title_source=title_source,
         author_source=author_source,
     )
-    return Book(metadata, chapters, (), (info,), tuple(structure.decisions))
+    return Book(metadata, chapters, (), (info,), tuple(structure.detected), structure.shape)
 
 
 def book_identifier(book: Book, text: str) -> str:
@@ -170,7 +172,8 @@ def read_book(path: Path, options: Options) -> tuple[Book, str]:
         tuple(decoded.repairs),
         tuple(decoded.warnings),
     )
-    book = make_book(detect(decoded.text), info, source, decoded.text, options)
+    overrides = [Override.parse(spec) for spec in (*sources.sidecar_kinds(source), *options.kinds)]
+    book = make_book(detect(decoded.text, overrides), info, source, decoded.text, options)
     if options.smart:
         book = smarten_book(book)
     return gather_notes(book), decoded.text

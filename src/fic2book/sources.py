@@ -60,3 +60,24 @@ def refuse_overwriting_input(target: Path, source: Path) -> None:
             raise FicError(f"the output {target} would overwrite the input", path=str(source))
     except OSError:
         return
+
+
+def sidecar_kinds(source: Path) -> list[str]:
+    """Structure overrides from ``<story>.toml`` next to the story: ``kind = ["1-3=note"]``."""
+    sidecar = source.with_suffix(".toml")
+    if not sidecar.is_file():
+        return []
+    import tomllib
+
+    try:
+        data = tomllib.loads(sidecar.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise FicError(f"is not valid TOML: {exc}", path=str(sidecar)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FicError(f"cannot be read: {exc}", path=str(sidecar)) from None
+    kinds = data.get("kind", [])
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        raise FicError('"kind" must be a list of strings such as ["1-3=note"]', path=str(sidecar))
+    return kinds

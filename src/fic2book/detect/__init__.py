@@ -1,34 +1,62 @@
 """Structure detection: decoded text → classified chunks → chapters of blocks.
 
-1. :func:`~.chunks.chunk_lines` cuts the text into paragraph-sized chunks.
+1. :func:`~.chunks.chunk_lines` cuts the text into paragraph-sized chunks
+   (and names the paragraph shape).
 2. :func:`classify` gives each chunk a kind from the first rule in
-   :data:`~.rules.RULES` that matches, honouring where each rule applies: the
-   head of the story (before its first prose), anywhere, or the tail of each
-   chapter (after its last prose, read backwards). Prose is the catch-all.
-3. :func:`build` turns the kinds into model blocks and chapters, and the
-   ``Key: value`` header fields into metadata.
+   :data:`~.rules.RULES` that matches where it stands: the head of the file,
+   of a chapter or of a section (forward), or the tail of each chapter (read
+   backwards from its end until the story's prose). Prose is the catch-all.
+   A reader's ``--kind 1-3=note`` overrides win over every rule.
+3. :func:`build` turns the kinds into model blocks and chapters, and header
+   fields into metadata fields.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from ..errors import FicError
 from ..model import (
     Block,
+    DetectedBlock,
     EndMatter,
+    Epigraph,
     Heading,
-    LineDecision,
     LineKind,
     Note,
     Para,
     SceneBreak,
     Text,
-    plain,
+    Verse,
 )
-from .chunks import Chunk, chunk_lines, split_lines
-from .rules import DISPLAY_FIELDS, RULES, header_key
+from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
+from .inline import parse_inline
+from .rules import DISPLAY_FIELDS, RULES, Context, attribution, byline_name, header_key
 
-STORY_KINDS: frozenset[LineKind] = frozenset({"prose", "epigraph", "heading"})
+KINDS: tuple[LineKind, ...] = ("front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter")
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reader's correction: lines ``first``–``last`` are ``kind``."""
+
+    first: int
+    last: int
+    kind: LineKind
+
+    @classmethod
+    def parse(cls, spec: str) -> Override:
+        """``"1-3=note"`` or ``"7=heading"``."""
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*=\s*([a-z_]+)\s*", spec)
+        if not match:
+            raise FicError(f"cannot read the override '{spec}': write it as FIRST-LAST=KIND, e.g. 1-3=note")
+        first, last, kind = int(match.group(1)), int(match.group(2) or match.group(1)), match.group(3)
+        if kind not in KINDS:
+            raise FicError(f"unknown kind '{kind}' in '{spec}' (kinds: {', '.join(KINDS)})")
+        if last < first or first < 1:
+            raise FicError(f"the line range in '{spec}' is backwards or starts before line 1")
+        return cls(first, last, kind)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -51,101 +79,258 @@ class Structure:
 
     fields: list[tuple[str, str, int]]
     chapters: list[RawChapter]
-    decisions: list[LineDecision]
+    detected: list[DetectedBlock]
+    shape: str = ""
 
 
-def _first_match(chunk: Chunk, *, head: bool, tail: bool) -> tuple[LineKind, str]:
-    for rule in RULES:
-        if rule.where == "head" and not head or rule.where == "tail" and not tail:
-            continue
-        if rule.where != "tail" and tail:
-            continue
-        if rule.test(chunk):
-            return rule.kind, rule.name
-    return "prose", "prose"
+# ---------------------------------------------------------------- classify
 
 
-def classify(chunks: list[Chunk]) -> list[Classified]:
-    """Give every chunk a kind and the name of the rule that decided it."""
-    out: list[Classified] = []
-    head = True
+def _split_for_overrides(chunks: list[Chunk], overrides: list[Override]) -> list[Chunk]:
+    """Cut chunks at override boundaries so every chunk is wholly inside or outside each."""
+    if not overrides:
+        return chunks
+    cuts = {o.first for o in overrides} | {o.last + 1 for o in overrides}
+    out: list[Chunk] = []
     for chunk in chunks:
-        kind, rule = _first_match(chunk, head=head, tail=False)
-        if kind == "heading":
-            head = True
-        elif kind in STORY_KINDS:
-            head = False
-        out.append(Classified(chunk, kind, rule))
-
-    # Tail pass: read each chapter backwards from its end until the story's prose.
-    ends = [i for i, c in enumerate(out) if c.kind == "heading"] + [len(out)]
-    for end in ends:
-        i = end - 1
-        while i >= 0 and out[i].kind != "heading":
-            item = out[i]
-            if item.kind == "prose":
-                kind, rule = _first_match(item.chunk, head=False, tail=True)
-                if kind == "prose":
-                    break
-                out[i] = Classified(item.chunk, kind, rule)
-            i -= 1
+        start = 0
+        for offset in range(1, len(chunk.lines)):
+            if chunk.line + offset in cuts:
+                out.append(Chunk(chunk.lines[start:offset], chunk.line + start, chunk.joined))
+                start = offset
+        out.append(Chunk(chunk.lines[start:], chunk.line + start, chunk.joined))
     return out
 
 
-def _flush_note(blocks: list[Block], pending: list[Para], kind: str, line: int) -> None:
-    if pending:
-        blocks.append(Note(tuple(pending), kind, line))  # type: ignore[arg-type]
+def _override_for(chunk: Chunk, overrides: list[Override]) -> LineKind | None:
+    for o in reversed(overrides):  # the last one given wins
+        if o.first <= chunk.line and chunk.last_line <= o.last:
+            return o.kind
+    return None
 
 
-def build(classified: list[Classified]) -> Structure:
+def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title: str | None = None) -> list[Classified]:
+    """Give every chunk a kind and the name of the rule that decided it."""
+    overrides = overrides or []
+    ctx = Context(chunks, [None] * len(chunks), title=title)
+    rules: list[str] = [""] * len(chunks)
+    file_head = head = section_head = True
+    i = 0
+    while i < len(chunks):
+        kind = _override_for(chunks[i], overrides)
+        count = 1
+        rule_name = "override"
+        if kind is None:
+            kind, rule_name, count = "prose", "prose", 1
+            for rule in RULES:
+                where = rule.where
+                if (
+                    where == "tail"
+                    or where == "file_head" and not file_head
+                    or where == "head" and not head
+                    or where == "section_head" and not (head or section_head)
+                ):
+                    continue
+                found = rule.match(ctx, i)
+                if found:
+                    kind, rule_name, count = rule.kind, rule.name, found
+                    break
+        for k in range(i, i + count):
+            ctx.kinds[k] = kind
+            rules[k] = rule_name
+        i += count
+        if kind == "heading":
+            head = section_head = True
+        elif kind == "scene_break":
+            section_head = True
+        elif kind in ("prose", "epigraph"):
+            file_head = head = section_head = False
+        if ctx.title is None and rule_name in ("title_line", "header_field"):
+            found_title = _title_from(chunks[i - 1])
+            ctx.title = found_title or ctx.title
+
+    _tail_pass(ctx, rules, overrides)
+    return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
+
+
+def _title_from(chunk: Chunk) -> str | None:
+    field_ = header_key(chunk.lines[0])
+    if field_ and field_[0] == "Title":
+        return field_[1] or None
+    if not field_ and len(chunk.lines) == 1:
+        return chunk.text.strip()
+    return None
+
+
+def _tail_pass(ctx: Context, rules: list[str], overrides: list[Override]) -> None:
+    """Read each chapter backwards from its end, reclassifying prose the tail rules claim."""
+    tail_rules = [r for r in RULES if r.where == "tail"]
+    ends = [i for i, k in enumerate(ctx.kinds) if k == "heading"] + [len(ctx.kinds)]
+    for end in ends:
+        j = end - 1
+        while j >= 0 and ctx.kinds[j] != "heading":
+            kind = ctx.kinds[j]
+            if kind in ("note", "end_matter", "scene_break"):
+                j -= 1
+                continue
+            if kind != "prose" or rules[j] == "override":
+                break
+            for rule in tail_rules:
+                if rule.match(ctx, j):
+                    ctx.kinds[j] = rule.kind
+                    rules[j] = rule.name
+                    break
+            else:
+                break
+            j -= 1
+
+
+# ---------------------------------------------------------------- build
+
+
+def _para(chunk: Chunk) -> Para:
+    return Para(parse_inline(chunk.text), chunk.line)
+
+
+def _epigraphs(chunks: list[Chunk]) -> list[Epigraph]:
+    """Consecutive epigraph chunks → epigraphs, each ended by its attribution line."""
+    out: list[Epigraph] = []
+    lines: list[str] = []
+    first = chunks[0].line
+    all_lines = [line.strip() for chunk in chunks for line in chunk.lines]
+    for index, line in enumerate(all_lines):
+        ends = index == len(all_lines) - 1 or re.match(r"^\s*[-–—―~]", line)
+        if lines and ends and attribution(line):
+            out.append(Epigraph(tuple(parse_inline(ln) for ln in lines), parse_inline(_clean_attribution(line)), first))
+            lines = []
+            continue
+        lines.append(line)
+    if lines:
+        out.append(Epigraph(tuple(parse_inline(ln) for ln in lines), (), first))
+    return out
+
+
+def _clean_attribution(line: str) -> str:
+    """Drop the dashes and tildes the theme draws itself: "~ Song, Artist ~" → "Song, Artist"."""
+    return re.sub(r"^[\s\-–—―~(]+|[\s~)]+$", "", line) or line
+
+
+def build(classified: list[Classified], shape: str = "") -> Structure:
     """Turn classified chunks into chapters of blocks and header fields."""
     fields: list[tuple[str, str, int]] = []
-    decisions: list[LineDecision] = []
+    detected: list[DetectedBlock] = []
     chapters: list[RawChapter] = [RawChapter((), 1)]
-    pending: list[Para] = []
-    pending_kind = "note"
-    pending_line = 0
+    note_paras: list[Para] = []
+    note_kind = "note"
+    epigraph_chunks: list[Chunk] = []
+    prev: Classified | None = None
+
+    def flush_notes() -> None:
+        nonlocal note_paras
+        if note_paras:
+            chapters[-1].blocks.append(Note(tuple(note_paras), note_kind, note_paras[0].line))  # type: ignore[arg-type]
+            note_paras = []
+
+    def flush_epigraphs() -> None:
+        nonlocal epigraph_chunks
+        if epigraph_chunks:
+            chapters[-1].blocks.extend(_epigraphs(epigraph_chunks))
+            epigraph_chunks = []
+
+    def add_note(kind: str, chunk: Chunk) -> None:
+        nonlocal note_kind
+        if kind != note_kind:
+            flush_notes()
+            note_kind = kind
+        note_paras.append(_para(chunk))
 
     for item in classified:
         chunk, kind = item.chunk, item.kind
-        for number, text in zip(chunk.line_numbers, chunk.lines):
-            decisions.append(LineDecision(number, kind, item.rule, text))
+        detected.append(DetectedBlock(kind, chunk.line, chunk.last_line, item.rule, chunk.text))
+        if kind != "epigraph":
+            flush_epigraphs()
+        if kind not in ("note", "front_matter"):
+            flush_notes()
 
-        note_kind = kind if kind in ("note", "front_matter") else None
         if kind == "front_matter":
-            found = header_key(chunk.lines[0])
-            if found and (found[0] in DISPLAY_FIELDS or found[0] in ("Title", "Author")):
-                fields.append((found[0], found[1], chunk.line))
+            if _front_matter_field(item, prev, fields):
+                prev = item
                 continue
-        if note_kind != pending_kind or note_kind is None:
-            _flush_note(chapters[-1].blocks, pending, pending_kind, pending_line)
-            pending = []
-        if note_kind is not None:
-            if not pending:
-                pending_kind, pending_line = note_kind, chunk.line
-            pending.append(Para(plain(chunk.text), chunk.line))
-            continue
-
-        if kind == "heading":
-            chapters.append(RawChapter(plain(chunk.text.strip()), chunk.line))
+            if chunk.text.strip() not in ("---", "..."):
+                add_note("front_matter", chunk)
+        elif kind == "note":
+            add_note("note", chunk)
+        elif kind == "epigraph":
+            epigraph_chunks.append(chunk)
+        elif kind == "heading":
+            title = chunk.text.strip()
+            if prev is not None and prev.kind == "heading" and not chapters[-1].blocks:
+                joined = chapters[-1].title + parse_inline("\n" + title)
+                chapters[-1].title = joined
+            else:
+                chapters.append(RawChapter(parse_inline(title), chunk.line))
         elif kind == "scene_break":
             chapters[-1].blocks.append(SceneBreak(chunk.text.strip(), chunk.line))
         elif kind == "end_matter":
-            chapters[-1].blocks.append(EndMatter(plain(chunk.text.strip()), chunk.line))
+            chapters[-1].blocks.append(EndMatter(parse_inline(chunk.text.strip()), chunk.line))
+            if re.search(r"\b(?:tbc|t\.b\.c|to\s+be\s+continued|continued)\b", chunk.text, re.IGNORECASE):
+                if not any(label == "Status" for label, _v, _l in fields):
+                    fields.append(("Status", "In progress", chunk.line))
+        elif len(chunk.lines) > 1 and not chunk.joined and _verse_block(chunk):
+            chapters[-1].blocks.append(Verse(tuple(parse_inline(ln.strip()) for ln in chunk.lines), chunk.line))
         else:
-            chapters[-1].blocks.append(Para(plain(chunk.text), chunk.line))
-    _flush_note(chapters[-1].blocks, pending, pending_kind, pending_line)
+            chapters[-1].blocks.append(_para(chunk))
+        prev = item
+    flush_epigraphs()
+    flush_notes()
 
     # Text before the first heading is a chapter of its own only if it holds story.
     preamble = chapters[0]
     if len(chapters) > 1:
-        has_story = any(isinstance(b, (Para, Heading, EndMatter)) for b in preamble.blocks)
+        has_story = any(isinstance(b, (Para, Verse, Heading, EndMatter)) for b in preamble.blocks)
         if not has_story:
             chapters[1].blocks[:0] = preamble.blocks
             chapters.pop(0)
-    return Structure(fields, chapters, decisions)
+    return Structure(fields, chapters, detected, shape)
 
 
-def detect(text: str) -> Structure:
+def _verse_block(chunk: Chunk) -> bool:
+    """Short lines with no sentence running across them: lyrics or a poem quoted in the story."""
+    lines = [ln.strip() for ln in chunk.lines]
+    return len(lines) >= 2 and all(len(ln) <= 60 for ln in lines) and sum(ln[:1].isupper() for ln in lines) >= 0.75 * len(lines)
+
+
+def _front_matter_field(item: Classified, prev: Classified | None, fields: list[tuple[str, str, int]]) -> bool:
+    """Record a header field (or its continuation); False when the line is boilerplate for the Notes."""
+    chunk = item.chunk
+    line = chunk.lines[0]
+    if item.rule == "header_continuation" and fields and prev is not None and prev.rule in ("header_field", "header_continuation"):
+        label, value, number = fields[-1]
+        if label in DISPLAY_FIELDS or label in ("Title", "Author"):
+            fields[-1] = (label, f"{value} {chunk.text.strip()}".strip(), number)
+            return True
+        return False
+    if item.rule == "title_line":
+        fields.append(("Title", chunk.text.strip(), chunk.line))
+        return True
+    if item.rule == "byline":
+        name = byline_name(chunk.lines[-1])
+        if len(chunk.lines) == 2:
+            fields.append(("Title", chunk.lines[0].strip(), chunk.line))
+        fields.append(("Author", name or chunk.text.strip(), chunk.line))
+        return True
+    found = header_key(line)
+    if found and item.rule in ("header_field", "yaml_field"):
+        label, value = found
+        value = value.strip().strip("\"'")
+        if label in DISPLAY_FIELDS or label in ("Title", "Author"):
+            fields.append((label, value, chunk.line))
+            return True
+    return False
+
+
+def detect(text: str, overrides: list[Override] | None = None) -> Structure:
     """Detect the structure of one decoded source text."""
-    return build(classify(chunk_lines(split_lines(text))))
+    lines = split_lines(text)
+    chunks = _split_for_overrides(chunk_lines(lines), overrides or [])
+    return build(classify(chunks, overrides), paragraph_shape(lines))

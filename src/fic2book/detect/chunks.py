@@ -1,22 +1,30 @@
 """Source lines → chunks: the paragraph-sized pieces the rules classify.
 
-Stories come in three layouts, often mixed in one file: a paragraph per line
-with blank lines between (most fanfiction), hard-wrapped paragraphs
-(Gutenberg, e-mail archives), and a paragraph per line with no blank lines at
-all (phone copy-paste). A run of non-blank lines is joined into one paragraph
-only when it looks hard-wrapped; otherwise each line stands alone, except a
-run of short lines, which stays one chunk with its line breaks (a letter,
-lyrics, a text message).
+Stories come in several paragraph shapes, often mixed in one file:
+
+- **blank-line separated**: a paragraph per line with blank lines between
+  (most fanfiction);
+- **hard-wrapped**: paragraphs broken at 60–80 columns (Gutenberg, mailing
+  lists), joined back here;
+- **one per line**: a paragraph per line with no blank lines (phone copy-paste);
+- **indented**: each paragraph starts with an indent, continuation lines don't.
+
+A run of non-blank lines is joined into one paragraph only when it looks
+hard-wrapped; a run of short lines stays one chunk with its line breaks (a
+letter, lyrics, text messages); anything else is a paragraph per line.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 WRAP_MAX = 100
 """Longest line a hard-wrapped file has; longer lines are whole paragraphs."""
 
 SHORT_LINE = 60
+INDENT = re.compile(r"^(?:\t| {2,})\S")
 
 
 @dataclass(frozen=True)
@@ -31,11 +39,16 @@ class Chunk:
     def text(self) -> str:
         """The chunk as one string: wrapped lines joined, broken lines kept."""
         if not self.joined:
-            return "\n".join(self.lines)
-        out = self.lines[0]
+            return "\n".join(line.strip() for line in self.lines)
+        out = self.lines[0].strip()
         for nxt in self.lines[1:]:
+            nxt = nxt.strip()
             out += nxt if out.endswith("--") else " " + nxt
         return out
+
+    @property
+    def last_line(self) -> int:
+        return self.line + len(self.lines) - 1
 
     @property
     def line_numbers(self) -> range:
@@ -47,9 +60,9 @@ def split_lines(text: str) -> list[str]:
     return [ln.rstrip() for ln in text.split("\n")]
 
 
-def _runs(lines: list[str]) -> list[tuple[int, list[str]]]:
+def runs(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Maximal runs of non-blank lines, with the 1-based number of their first line."""
-    runs: list[tuple[int, list[str]]] = []
+    found: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0
     for number, line in enumerate(lines, 1):
@@ -58,46 +71,106 @@ def _runs(lines: list[str]) -> list[tuple[int, list[str]]]:
                 start = number
             current.append(line)
         elif current:
-            runs.append((start, current))
+            found.append((start, current))
             current = []
     if current:
-        runs.append((start, current))
-    return runs
+        found.append((start, current))
+    return found
 
 
-def _looks_wrapped(run: list[str]) -> bool:
-    """Hard-wrapped prose: every line but the last fills most of a common width.
+def wrap_width(all_runs: list[tuple[int, list[str]]]) -> int:
+    """The column a hard-wrapped file breaks at: the 90th percentile of the lengths
+    of lines that are followed by another line of the same paragraph; 0 if none."""
+    lengths = sorted(len(line.strip()) for _s, run in all_runs if len(run) > 1 for line in run[:-1])
+    if not lengths:
+        return 0
+    return lengths[int(0.9 * (len(lengths) - 1))]
 
-    >>> _looks_wrapped(["It was the best of times, it was the worst of times, it was",
-    ...                 "the age of wisdom, it was the age of foolishness."])
+
+def looks_wrapped(run: list[str], width: int) -> bool:
+    """Hard-wrapped prose: each line broke because the next word would not fit.
+
+    Verse breaks early: its next word would have fit on the line, which is how
+    a verse epigraph in a wrapped file keeps its lines.
+
+    >>> looks_wrapped(["It was the best of times, it was the worst of times, it was the",
+    ...                "age of wisdom, it was the age of foolishness."], 66)
     True
+    >>> looks_wrapped(["Shall I compare thee to a summer's day?",
+    ...                "Thou art more lovely and more temperate:"], 66)
+    False
     """
-    if len(run) < 2:
+    if len(run) < 2 or width < 45 or width > WRAP_MAX:
         return False
-    body = [len(line) for line in run[:-1]]
-    width = max(body)
-    if width > WRAP_MAX or width < 40:
-        return False
-    return min(body) >= width * 0.55
+    lines = [line.strip() for line in run]
+    full = 0
+    for line, nxt in zip(lines, lines[1:]):
+        if len(line) > WRAP_MAX:
+            return False
+        next_word = nxt.split(" ", 1)[0]
+        if len(line) + 1 + len(next_word) > width * 0.92:
+            full += 1
+    return full >= 0.8 * (len(lines) - 1)
 
 
-def chunk_lines(lines: list[str]) -> list[Chunk]:
-    """Split lines into chunks; see the module docstring for the layouts."""
-    chunks: list[Chunk] = []
-    for start, run in _runs(lines):
-        if len(run) == 1:
-            chunks.append(Chunk((run[0],), start))
-        elif _looks_wrapped(run) and not _is_header_run(run):
-            chunks.append(Chunk(tuple(run), start, joined=True))
-        elif all(len(line) <= SHORT_LINE for line in run) and not _is_header_run(run):
-            chunks.append(Chunk(tuple(run), start))
-        else:
-            chunks.extend(Chunk((line,), start + i) for i, line in enumerate(run))
+def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
+    """Split a run whose paragraphs open with an indent; None if it is not that shape."""
+    starts = [i for i, line in enumerate(run) if INDENT.match(line)]
+    if len(starts) < 2 or len(starts) == len(run) or starts[0] not in (0, 1):
+        return None
+    bounds = ([0] if starts[0] else []) + starts + [len(run)]
+    chunks = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = run[a:b]
+        chunks.append(Chunk(tuple(piece), start + a, joined=len(piece) > 1))
     return chunks
 
 
-def _is_header_run(run: list[str]) -> bool:
-    """A block of ``Key: value`` lines is split so each field is its own chunk."""
-    from .rules import header_key
+def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
+    from .rules import is_header_run
 
-    return sum(1 for line in run if header_key(line)) >= max(2, len(run) // 2)
+    if len(run) == 1:
+        return [Chunk((run[0],), start)]
+    if is_header_run(run):
+        return [Chunk((line,), start + i) for i, line in enumerate(run)]
+    indented = _indented_paragraphs(start, run)
+    if indented is not None:
+        return indented
+    if looks_wrapped(run, width):
+        return [Chunk(tuple(run), start, joined=True)]
+    if all(len(line.strip()) <= SHORT_LINE for line in run):
+        return [Chunk(tuple(run), start)]
+    return [Chunk((line,), start + i) for i, line in enumerate(run)]
+
+
+def chunk_lines(lines: list[str]) -> list[Chunk]:
+    """Split lines into chunks; see the module docstring for the shapes."""
+    all_runs = runs(lines)
+    width = wrap_width(all_runs)
+    chunks: list[Chunk] = []
+    for start, run in all_runs:
+        chunks.extend(_split_run(start, run, width))
+    return chunks
+
+
+def paragraph_shape(lines: list[str]) -> str:
+    """Name the file's paragraph shape for reports: the shape most of its text has."""
+    counts: Counter[str] = Counter()
+    all_runs = runs(lines)
+    width = wrap_width(all_runs)
+    for _start, run in all_runs:
+        if len(run) == 1:
+            counts["blank-line separated"] += 1
+        elif _indented_paragraphs(0, run) is not None:
+            counts["indented"] += len(run)
+        elif looks_wrapped(run, width):
+            counts["hard-wrapped"] += len(run)
+        elif all(len(line.strip()) <= SHORT_LINE for line in run):
+            counts["blank-line separated"] += 1
+        else:
+            counts["one per line"] += len(run)
+    if not counts:
+        return "empty"
+    total = sum(counts.values())
+    shape, most = counts.most_common(1)[0]
+    return shape if most >= 0.8 * total else "mixed (" + ", ".join(s for s, _ in counts.most_common()) + ")"

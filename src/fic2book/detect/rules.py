@@ -1,89 +1,103 @@
-"""Detection rules: small named predicates over one chunk, run from one ordered list.
+"""Detection rules: small named functions, tried in one visible order.
 
-Each rule's docstring shows the text it matches; ``inspect`` reports the
-rule's name, so a reader can see why a line was read the way it was. Rules
-are general shapes of fanfiction text, never tuned to one story. Where a rule
-applies is part of the rule: ``head`` rules only before the story starts,
-``tail`` rules only after it ends, ``any`` rules everywhere. Prose is the
-catch-all and is not a rule.
+Each rule looks at the chunk at position ``i`` (and, for the few that span
+several chunks, the ones after it) and returns how many chunks it claims, 0
+when it does not match. Its docstring's first line is an example of a story
+it fires on (`` / `` stands for a blank line, `` | `` for a line break; the
+tests run every example); ``inspect`` reports the rule's name, so a reader
+can see why each line was read the way it was.
+
+Rules are general shapes of fanfiction text, never tuned to one story. Where a
+rule may fire is part of the rule:
+
+- ``file_head``: before the story's first prose (header fields, bylines…);
+- ``head``: there, or at the top of a chapter, before its first prose;
+- ``section_head``: any head, or right after a scene break (epigraphs);
+- ``tail``: after a chapter's last prose, read backwards (tbc, pleas to review);
+- ``any``: everywhere.
+
+Prose is the catch-all and is not a rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from ..model import LineKind
 from .chunks import Chunk
 
-Where = Literal["head", "tail", "any"]
+Where = Literal["file_head", "head", "section_head", "tail", "any"]
+
+
+@dataclass
+class Context:
+    """What the rules may know about the text around a chunk."""
+
+    chunks: Sequence[Chunk]
+    kinds: list[LineKind | None]
+    title: str | None = None
+    in_yaml: bool = False
+
+    def prev_kind(self, i: int) -> LineKind | None:
+        return self.kinds[i - 1] if i > 0 else None
+
+    def adjacent(self, i: int) -> bool:
+        """Chunk ``i`` follows chunk ``i - 1`` with no blank line between."""
+        return i > 0 and self.chunks[i].line == self.chunks[i - 1].last_line + 1
+
 
 # ---------------------------------------------------------------- vocabulary
 
 HEADER_KEYS: dict[str, str] = {
     # key as written (lower case, without "(s)") -> label shown to readers
-    "title": "Title",
-    "story title": "Title",
-    "author": "Author",
-    "authors": "Author",
-    "writer": "Author",
-    "by": "Author",
-    "fandom": "Fandom",
-    "fandoms": "Fandom",
-    "rating": "Rating",
-    "rated": "Rating",
-    "pairing": "Pairing",
-    "pairings": "Pairing",
-    "relationship": "Relationships",
-    "relationships": "Relationships",
-    "characters": "Characters",
-    "character": "Characters",
-    "warning": "Warnings",
-    "warnings": "Warnings",
-    "summary": "Summary",
-    "description": "Summary",
-    "disclaimer": "Disclaimer",
-    "archiving": "Archiving",
-    "archive": "Archiving",
-    "feedback": "Feedback",
-    "spoilers": "Spoilers",
-    "spoiler": "Spoilers",
-    "beta": "Beta",
-    "beta reader": "Beta",
-    "betas": "Beta",
-    "word count": "Word count",
-    "words": "Word count",
-    "wordcount": "Word count",
-    "series": "Series",
-    "category": "Category",
-    "categories": "Category",
-    "genre": "Genre",
-    "genres": "Genre",
+    "title": "Title", "story title": "Title", "story": "Title", "fic title": "Title",
+    "author": "Author", "authors": "Author", "writer": "Author", "written by": "Author", "pen name": "Author",
+    "fandom": "Fandom", "fandoms": "Fandom", "show": "Fandom",
+    "rating": "Rating", "rated": "Rating",
+    "pairing": "Pairing", "pairings": "Pairing", "ship": "Pairing", "ships": "Pairing",
+    "relationship": "Relationships", "relationships": "Relationships",
+    "character": "Characters", "characters": "Characters",
+    "warning": "Warnings", "warnings": "Warnings", "content warning": "Warnings", "archive warning": "Warnings",
+    "archive warnings": "Warnings", "trigger warning": "Warnings", "trigger warnings": "Warnings", "cw": "Warnings",
+    "summary": "Summary", "description": "Summary", "blurb": "Summary",
+    "disclaimer": "Disclaimer", "disclaimers": "Disclaimer",
+    "archiving": "Archiving", "archive": "Archiving",
+    "feedback": "Feedback", "comments": "Feedback",
+    "spoiler": "Spoilers", "spoilers": "Spoilers",
+    "beta": "Beta", "betas": "Beta", "beta reader": "Beta", "beta'd by": "Beta", "betaed by": "Beta",
+    "word count": "Word count", "words": "Word count", "wordcount": "Word count", "length": "Word count",
+    "series": "Series", "part of": "Series",
+    "category": "Category", "categories": "Category",
+    "genre": "Genre", "genres": "Genre",
     "status": "Status",
-    "dedication": "Dedication",
-    "tags": "Tags",
+    "dedication": "Dedication", "dedicated to": "Dedication",
+    "tags": "Tags", "additional tags": "Tags", "freeform": "Tags", "keywords": "Tags",
     "language": "Language",
-    "published": "Published",
-    "updated": "Updated",
-    "completed": "Completed",
-    "notes": "Notes",
-    "timeline": "Timeline",
-    "setting": "Setting",
+    "published": "Published", "updated": "Updated", "completed": "Completed", "posted": "Published",
+    "chapters": "Chapters", "timeline": "Timeline", "setting": "Setting", "prompt": "Prompt",
+    "notes": "Notes", "author's notes": "Notes", "challenge": "Prompt", "written for": "Prompt",
+    # e-mail / Usenet headers
+    "from": "From", "to": "To", "subject": "Subject", "date": "Date", "newsgroups": "Newsgroups",
+    "message-id": "Message-ID", "organization": "Organization", "reply-to": "Reply-To", "sender": "Sender",
+    "references": "References", "in-reply-to": "In-Reply-To", "path": "Path", "lines": "Lines",
+    "mime-version": "MIME-Version", "content-type": "Content-Type",
+    "content-transfer-encoding": "Content-Transfer-Encoding", "x-newsreader": "X-Newsreader",
 }
 
 DISPLAY_FIELDS = frozenset(
     {
         "Fandom", "Series", "Rating", "Warnings", "Category", "Genre", "Pairing", "Relationships",
         "Characters", "Tags", "Summary", "Status", "Word count", "Language", "Published", "Updated",
-        "Completed", "Timeline", "Setting",
+        "Completed", "Timeline", "Setting", "Chapters",
     }
 )
 """Fields that describe the story and belong on the title page; the rest
-(disclaimer, archiving, feedback…) is boilerplate gathered in the Notes."""
+(disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
-HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z' ]{0,20}?)(?:\(s\))?\s*:\s*(?P<value>.*)$")
+HEADER_LINE = re.compile(r"^\s*[*_]*(?P<key>[A-Za-z][A-Za-z'’ -]{0,24}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*))?$")
 
 
 def header_key(line: str) -> tuple[str, str] | None:
@@ -91,11 +105,36 @@ def header_key(line: str) -> tuple[str, str] | None:
     match = HEADER_LINE.match(line)
     if not match:
         return None
-    key = match.group("key").strip().lower()
+    key = match.group("key").strip().lower().replace("’", "'")
     label = HEADER_KEYS.get(key) or HEADER_KEYS.get(key.rstrip("s"))
     if label is None:
         return None
-    return label, match.group("value").strip()
+    return label, (match.group("value") or "").strip()
+
+
+def is_header_run(run: Sequence[str]) -> bool:
+    """A block of ``Key: value`` lines is split so each field is its own chunk."""
+    if header_key(run[0]) is not None:
+        return True
+    if run[0].strip() == "---" and len(run) > 1 and header_key(run[1]) is not None:
+        return True
+    return sum(1 for line in run if header_key(line)) >= max(2, len(run) // 2)
+
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _name_like(text: str, max_words: int = 6) -> bool:
+    """A person's or work's name: capitalised words, maybe a connector; no sentence."""
+    text = text.strip().rstrip(".").strip()
+    if not text or len(text) > 60 or re.search(r"[!?;:\"“”]", text):
+        return False
+    words = re.split(r"[\s,]+", text)
+    if len(words) > max_words:
+        return False
+    connectors = {"of", "the", "de", "van", "von", "la", "le", "and", "&", "da", "di", "del", "du", "y", "from", "by", "in"}
+    capitalised = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
+    return bool(capitalised) and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in connectors for w in words)
 
 
 # ---------------------------------------------------------------- rules
@@ -106,12 +145,26 @@ class Rule:
     name: str
     kind: LineKind
     where: Where
-    test: Callable[[Chunk], bool]
+    match: Callable[[Context, int], int]
 
     @property
     def example(self) -> str:
-        doc = (self.test.__doc__ or "").strip().splitlines()
+        doc = (self.match.__doc__ or "").strip().splitlines()
         return doc[0] if doc else ""
+
+
+def _one(test: Callable[[Chunk], bool]) -> Callable[[Context, int], int]:
+    """Lift a one-chunk predicate to the rule signature (keeping its docstring)."""
+
+    def match(ctx: Context, i: int) -> int:
+        return 1 if test(ctx.chunks[i]) else 0
+
+    match.__doc__ = test.__doc__
+    match.__name__ = test.__name__
+    return match
+
+
+# ---- front matter
 
 
 def header_field(chunk: Chunk) -> bool:
@@ -119,10 +172,124 @@ def header_field(chunk: Chunk) -> bool:
     return len(chunk.lines) == 1 and header_key(chunk.lines[0]) is not None
 
 
+def header_continuation(ctx: Context, i: int) -> int:
+    """Summary: Olivia finds a note on her desk | and decides to ignore it."""
+    chunk = ctx.chunks[i]
+    if ctx.prev_kind(i) != "front_matter" or not ctx.adjacent(i) or len(chunk.lines) != 1:
+        return 0
+    prev = ctx.chunks[i - 1]
+    return 1 if header_key(prev.lines[0]) or ctx.kinds[i - 1] == "front_matter" and not _is_fence(prev) else 0
+
+
+def _is_fence(chunk: Chunk) -> bool:
+    return chunk.text.strip() in ("---", "...")
+
+
+def yaml_fence(ctx: Context, i: int) -> int:
+    """--- | title: So Close | ---"""
+    chunk = ctx.chunks[i]
+    if not _is_fence(chunk):
+        return 0
+    if i == 0 and len(ctx.chunks) > 2 and header_key(ctx.chunks[1].lines[0]):
+        ctx.in_yaml = True
+        return 1
+    if ctx.in_yaml:
+        ctx.in_yaml = False
+        return 1
+    return 0
+
+
+def yaml_field(ctx: Context, i: int) -> int:
+    """--- | rating: Teen And Up Audiences | ---"""
+    return 1 if ctx.in_yaml and re.match(r"^\s*[\w -]{1,30}:|^\s*-\s+\S", ctx.chunks[i].lines[0]) else 0
+
+
+GUTENBERG_START = re.compile(r"\*{3}\s*START OF (?:THIS|THE) PROJECT GUTENBERG", re.IGNORECASE)
+
+
+def gutenberg_header(ctx: Context, i: int) -> int:
+    """The Project Gutenberg EBook of Pride and Prejudice, by Jane Austen"""
+    if "project gutenberg" not in ctx.chunks[i].text.lower():
+        return 0
+    for j in range(i, min(len(ctx.chunks), i + 80)):
+        if GUTENBERG_START.search(ctx.chunks[j].text):
+            return j - i + 1
+    return 1
+
+
+BYLINE = re.compile(r"^\s*(?:by|written\s+by|a\s+(?:story|fic|one-?shot)\s+by|story\s+by)[:\s]+(?P<name>.+?)\s*$", re.IGNORECASE)
+
+
+def byline_name(line: str) -> str | None:
+    """The author named by a byline such as ``by jane_doe``, else None."""
+    match = BYLINE.match(line)
+    if not match:
+        return None
+    name = match.group("name")
+    if re.fullmatch(r"[\w.@-]{2,40}", name) or _name_like(name, 5):
+        return name
+    return None
+
+
+def byline(chunk: Chunk) -> bool:
+    """by jane_doe"""
+    return len(chunk.lines) <= 2 and byline_name(chunk.lines[-1]) is not None and (
+        len(chunk.lines) == 1 or len(chunk.lines[0].strip()) <= 80
+    )
+
+
+def title_line(ctx: Context, i: int) -> int:
+    """So Close / by jane_doe / It rained all day."""
+    chunk = ctx.chunks[i]
+    if any(k not in (None, "front_matter") for k in ctx.kinds[:i]):
+        return 0
+    if len(chunk.lines) != 1 or len(chunk.text) > 80 or chunk.text.rstrip().endswith((".", ",", ";")):
+        return 0
+    if i + 1 < len(ctx.chunks) and byline(ctx.chunks[i + 1]):
+        return 1
+    return 0
+
+
+CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents:?\s*$", re.IGNORECASE)
+
+
+def table_of_contents(ctx: Context, i: int) -> int:
+    """Table of Contents / Chapter 1: Rain | Chapter 2: Snow / Chapter 1: Rain / It rained."""
+    if not CONTENTS.match(ctx.chunks[i].text):
+        return 0
+    j = i + 1
+    entries = 0
+    while j < len(ctx.chunks):
+        chunk = ctx.chunks[j]
+        lines = chunk.lines
+        if all(_toc_entry(line) for line in lines):
+            entries += len(lines)
+            j += 1
+            # the entries end where the first heading repeats one of them
+            if j < len(ctx.chunks) and entries and _is_heading_line(ctx.chunks[j].text) and ctx.chunks[j].line > chunk.last_line + 1:
+                nxt = ctx.chunks[j].text.strip().lower()
+                if any(nxt == c.text.strip().lower() for c in ctx.chunks[i + 1 : j]) or any(
+                    nxt == ln.strip().lower() for c in ctx.chunks[i + 1 : j] for ln in c.lines
+                ):
+                    break
+            continue
+        break
+    return j - i if entries else 0
+
+
+def _toc_entry(line: str) -> bool:
+    line = line.strip()
+    return bool(line) and len(line) <= 90 and (
+        _is_heading_line(line) or bool(re.match(r"^(?:\d{1,3}|[IVXLC]{1,6})[.)]?\s+\S", line))
+    )
+
+
+# ---- notes
+
 NOTE_LABEL = re.compile(
     r"""^[\s(\[{*~_-]*
-        (?:a\s*/\s*n|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
-          |side\s*notes?|final\s+notes?|end\s+notes?|ps|p\.\s*s\.?)
+        (?:a\s*/\s*n|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?|ps|p\.\s*s\.?
+          |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|t/n)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -133,34 +300,69 @@ def note_label(chunk: Chunk) -> bool:
     return bool(NOTE_LABEL.match(chunk.lines[0]))
 
 
-WRITER_TALK = re.compile(
-    r"""\b(?:this\s+(?:story|fic|fanfic|one-?shot|oneshot|chapter|drabble)
-        |popped\s+into\s+my\s+head|my\s+(?:beta|first\s+fic|muse|readers|other\s+stor(?:y|ies))
-        |(?:please|pls)\s+(?:read\s+and\s+)?review|read\s+and\s+review|r\s*&\s*r
-        |reviews?\s+(?:are|is)\s+(?:love|appreciated|welcome)|hope\s+you\s+(?:all\s+)?(?:like|enjoy)
-        |thanks?\s+(?:you\s+)?(?:for\s+(?:reading|the\s+reviews)|to\s+my\s+beta)
-        |writer'?s\s+block|i\s+(?:don'?t|do\s+not)\s+own|enjoy!)""",
+STRONG_TALK = re.compile(
+    r"""\b(?:this\s+(?:\w+\s+)?(?:story|fic|fanfic|ficlet|one-?shot|oneshot|chapter|drabble|songfic)s?\b
+        |popped\s+into\s+my\s+head|plot\s*bunn(?:y|ies)|writer['’]?s\s+block
+        |my\s+(?:beta|first\s+(?:fic|story|fanfic)|muse|readers|reviewers|other\s+(?:stor(?:y|ies)|fics?))
+        |(?:please|pls|plz)\s+(?:read\s+(?:and|&)\s+)?review|read\s+(?:and|&)\s+review|\br\s*&\s*r\b|review\s+(?:please|pls|plz)
+        |reviews?\s+(?:are|is|would\s+be|make)|hope\s+you\s+(?:all\s+|guys\s+)?(?:like|liked|enjoy|enjoyed)
+        |let\s+me\s+know\s+what\s+you\s+(?:think|thought)|leave\s+a\s+(?:review|comment)|comments?\s+(?:are|make)\s+my
+        |thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:for\s+(?:reading|reviewing|the\s+(?:reviews|favou?rites|follows|kudos|comments))
+            |to\s+(?:my\s+)?(?:beta|everyone|all))
+        |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z])""",
     re.IGNORECASE | re.VERBOSE,
 )
+WEAK_TALK = re.compile(
+    r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
+        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|posted|writing|wrote)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+TALKER = re.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
+
+
+def writer_talk(text: str) -> bool:
+    """The author talking about the writing, the reader or reviews, not the story speaking."""
+    text = text.strip()
+    if text.startswith(('"', "“", "'", "‘")):
+        return False
+    return bool(STRONG_TALK.search(text) or (WEAK_TALK.search(text) and TALKER.search(text)))
 
 
 def chatty_preamble(chunk: Chunk) -> bool:
     """Okay, so this lovely story popped into my head over Christmas."""
-    return bool(WRITER_TALK.search(chunk.text))
+    return writer_talk(chunk.text)
 
 
-CLOSING_CHATTER = re.compile(
-    r"""(?:let\s+me\s+know\s+what\s+you\s+(?:think|thought)|(?:please|pls)\s+(?:read\s+and\s+)?review
-        |review\s+please|reviews?\s+(?:are|is|would\s+be)|\br\s*&\s*r\b|thanks?\s+(?:you\s+)?for\s+reading
-        |hope\s+you\s+(?:all\s+)?(?:liked|enjoyed|like|enjoy)|more\s+soon|next\s+chapter|feedback)""",
+def closing_chatter(chunk: Chunk) -> bool:
+    """It rained all day. / Let me know what you think!"""
+    return len(chunk.text) <= 800 and writer_talk(chunk.text)
+
+
+SIGNATURE = re.compile(
+    r"""^\s*(?:[-~–—=*]+\s*[\w.'’ ]{1,30}[\s~*=-]*
+        |(?:xoxo|xx+|hugs|cheers|love|peace|thanks|ta)\b[\w\s,.!~-]{0,30}
+        |\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}
+        |(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
+        |\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}
+        |(?:written|posted|finished)\s+(?:on\s+)?.{3,30})\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 
-def closing_chatter(chunk: Chunk) -> bool:
-    """Let me know what you think!"""
-    return len(chunk.text) <= 400 and bool(CLOSING_CHATTER.search(chunk.text))
+def note_signature(ctx: Context, i: int) -> int:
+    """A/N: Thanks for reading! / ~Jess"""
+    chunk = ctx.chunks[i]
+    if ctx.prev_kind(i) != "note" or len(chunk.text) > 60:
+        return 0
+    return 1 if all(SIGNATURE.match(line) for line in chunk.lines) else 0
 
+
+def signature(chunk: Chunk) -> bool:
+    """He left her there in the rain, and he did not look back, not even once, not even when she called. / — Jess"""
+    return len(chunk.text) <= 60 and all(SIGNATURE.match(line) for line in chunk.lines)
+
+
+# ---- scene breaks
 
 SYMBOLS_ONLY = re.compile(r"^[\s\W_]{1,80}$")
 QUOTES = re.compile(r"[\"'“”‘’«»()]")
@@ -178,7 +380,8 @@ def symbol_line(chunk: Chunk) -> bool:
 
 DECORATED = re.compile(r"^[\W_]*(?:[xo0]+[\W_]*){2,}$|^[\W_]*[xo0]*[\W_]+[xo0]+[\W_]+[xo0]*[\W_]*$", re.IGNORECASE)
 BREAK_WORDS = re.compile(
-    r"^\s*[\[(<{*~=_-]*\s*(?:line|scene|page|section|time)?\s*(?:break|change|skip)\s*[\])>}*~=_-]*\s*$", re.IGNORECASE
+    r"^\s*[\[(<{*~=_-]*\s*(?:line|scene|page|section|time|pov)?\s*(?:break|change|skip|switch)\s*[\])>}*~=_-]*\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -196,56 +399,213 @@ def decorated_break(chunk: Chunk) -> bool:
     return len(set(letters)) > 1 or len(letters) < len(line)
 
 
+# ---- headings
+
 NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
-    r"|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
-    r"|thirty|forty|fifty"
+    r"|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]?(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final"
 )
 CHAPTER_HEADING = re.compile(
-    rf"""^\s*(?:chapter|chap\.?|ch\.|part|book|volume|vol\.|section)\s+
-        (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b
-        (?:\s*(?:[:.\-–—]|\s)\s*.{{0,100}})?$""",
+    rf"""^\s*[*_#~=\[-]*\s*(?:chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day)\s*
+        (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?
+        (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+NAMED_HEADING = re.compile(
+    r"""^\s*[*_#~=\[-]*\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission)\b
+        (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$")
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$")
+
+
+def _is_heading_line(text: str) -> bool:
+    return bool(CHAPTER_HEADING.match(text) or NAMED_HEADING.match(text) or NUMBERED_HEADING.match(text))
+
+
+def _sentence_like(text: str) -> bool:
+    """A heading's title is a phrase; a line ending like a sentence is prose."""
+    words = text.split()
+    return len(words) > 14 or (text.rstrip().endswith((".", ",", ";")) and len(words) > 6)
 
 
 def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
-    return len(chunk.lines) == 1 and bool(CHAPTER_HEADING.match(chunk.lines[0]))
-
-
-NAMED_HEADING = re.compile(
-    r"^\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda)\b(?:\s*[:.\-–—]\s*.{0,80})?\s*$",
-    re.IGNORECASE,
-)
+    text = chunk.text.strip()
+    return len(chunk.lines) <= 2 and bool(CHAPTER_HEADING.match(chunk.lines[0])) and not _sentence_like(text) and (
+        len(chunk.lines) == 1 or _title_like(chunk.lines[1])
+    )
 
 
 def named_heading(chunk: Chunk) -> bool:
     """Prologue"""
-    return len(chunk.lines) == 1 and bool(NAMED_HEADING.match(chunk.lines[0]))
+    return len(chunk.lines) <= 2 and bool(NAMED_HEADING.match(chunk.lines[0])) and not _sentence_like(chunk.text) and (
+        len(chunk.lines) == 1 or _title_like(chunk.lines[1])
+    )
 
+
+def numbered_heading(chunk: Chunk) -> bool:
+    """IV."""
+    return len(chunk.lines) == 1 and bool(NUMBERED_HEADING.match(chunk.lines[0]))
+
+
+def markdown_heading(chunk: Chunk) -> bool:
+    """# One"""
+    return len(chunk.lines) == 1 and bool(MARKDOWN_HEADING.match(chunk.lines[0]))
+
+
+def _title_like(line: str) -> bool:
+    text = line.strip()
+    return 0 < len(text) <= 70 and not text.endswith((".", ",", ";", "?", "!", "\"", "”")) or bool(
+        re.fullmatch(r"[\"“'‘].{1,60}[\"”'’]", text)
+    )
+
+
+def heading_title(ctx: Context, i: int) -> int:
+    """Chapter 3 / The Rain / It rained all day, and nobody came."""
+    chunk = ctx.chunks[i]
+    if ctx.prev_kind(i) != "heading" or len(chunk.lines) != 1 or not _title_like(chunk.text):
+        return 0
+    prev = ctx.chunks[i - 1]
+    if not (CHAPTER_HEADING.match(prev.text) or NUMBERED_HEADING.match(prev.text)) or len(prev.lines) != 1:
+        return 0
+    if re.search(r"[:\-–—]\s*\S", prev.text.split(None, 2)[-1] if len(prev.text.split()) > 2 else ""):
+        return 0  # "Chapter 3: The Rain" already has its title
+    # a title is followed by more than itself; the story's first line would be prose
+    nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    if nxt is None or chunk.text.strip().endswith(("?", "!")):
+        return 0
+    return 1 if len(chunk.text.split()) <= 10 else 0
+
+
+def repeated_title(ctx: Context, i: int) -> int:
+    """Title: So Close / So Close / Chapter 1 / It rained."""
+    if not ctx.title:
+        return 0
+    chunk = ctx.chunks[i]
+    if len(chunk.lines) != 1 or chunk.text.strip().casefold() != ctx.title.strip().casefold():
+        return 0
+    nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    starts_chapter = nxt is not None and _is_heading_line(nxt.text)
+    return 1 if starts_chapter or ctx.prev_kind(i) in (None, "front_matter", "note") else 0
+
+
+# ---- epigraphs
+
+ATTRIBUTION_DASH = re.compile(r"^\s*(?:[-–—―~]+|\(\s*)\s*(?P<who>[^\s-].{0,90}?)\s*[~)]*\s*$")
+ATTRIBUTION_SONG_BY = re.compile(
+    r"""^\s*(?:[~*-]\s*)?(?:["“'‘].{1,70}?["”'’]|\S.{0,60}?)\s*(?:,\s*|\s+)(?:by|from)\s+\S.{0,60}$
+        |^\s*(?:lyrics|words|song|music|poem|quote)\s*(?:by|from|:|-)\s*\S.{0,80}$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+ATTRIBUTION_TITLE_ARTIST = re.compile(r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50}?[\"”'’]?\s*[-–—,]\s*[A-Z][^.!?]{0,40}[~*]?\s*$")
+
+
+def attribution(line: str) -> bool:
+    """Whether ``line`` credits a quotation: "— Shakespeare", "'Song' by Artist", "Jon McLaughlin"."""
+    text = line.strip()
+    if not text or len(text) > 100 or _is_heading_line(text) or header_key(text):
+        return False
+    dash = ATTRIBUTION_DASH.match(text)
+    if dash and re.match(r"^[-–—―~(]", text):
+        who = dash.group("who").rstrip("~). ")
+        return _name_like(who.split(",")[0], 7) or bool(re.match(r"[\"“'‘A-Z]", who)) and len(who.split()) <= 10
+    if ATTRIBUTION_SONG_BY.match(text):
+        tail = re.split(r"\b(?:by|from)\b|:|-", text, maxsplit=1, flags=re.IGNORECASE)[-1]
+        return _name_like(tail.split(",")[0].strip(" ~*\"”'’"), 7) or bool(re.fullmatch(r"\s*[\w.@-]+\s*", tail))
+    if ATTRIBUTION_TITLE_ARTIST.match(text) and _name_like(re.split(r"[-–—,]", text)[-1].strip(" ~*"), 5):
+        return True
+    return _name_like(text, 5)
+
+
+VERSE_MAX = 90
+
+
+def _verse_like(line: str) -> bool:
+    text = line.strip()
+    return 0 < len(text) <= VERSE_MAX and not _is_heading_line(text) and not header_key(text)
+
+
+def epigraph(ctx: Context, i: int) -> int:
+    """So close, so close / And still so far / Jon McLaughlin / He sat at his desk and waited for the phone."""
+    best = 0
+    lines = 0
+    for j in range(i, min(len(ctx.chunks), i + 30)):
+        chunk = ctx.chunks[j]
+        if symbol_line(chunk) or decorated_break(chunk) or note_label(chunk) or _is_heading_line(chunk.text):
+            break
+        body = chunk.lines
+        if j > i and len(body) == 1 and attribution(body[0]) and lines:
+            best = j - i + 1
+            strong = bool(re.match(r"^\s*[-–—―~]", body[0]))
+            if strong:
+                break
+            continue
+        if len(body) > 1 and attribution(body[-1]) and all(_verse_like(ln) for ln in body[:-1]) and (
+            lines or len(body) > 1
+        ):
+            best = j - i + 1
+            break
+        quote = len(body) == 1 and len(body[0]) <= 300 and bool(re.match(r"^\s*[\"“'‘].+[\"”'’]\s*$", body[0]))
+        if not (all(_verse_like(ln) for ln in body) or quote and lines == 0):
+            break
+        lines += len(body)
+    return best
+
+
+# ---- end matter
 
 END_MARKER = re.compile(
-    r"^\s*[\[(*~-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|end"
-    r"|end\s+of\s+(?:chapter|part)\s*\w*|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now)\s*[.!?…\])*~-]*\s*$",
+    r"""^\s*[\[(*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
+        |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
+        |(?:to\s+be\s+)?continued(?:\s+in\s+(?:the\s+)?next\s+chapter)?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+LICENCE = re.compile(
+    r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
+    r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced",
     re.IGNORECASE,
 )
 
 
 def end_marker(chunk: Chunk) -> bool:
-    """tbc."""
+    """It rained all day. / tbc."""
     return len(chunk.lines) == 1 and bool(END_MARKER.match(chunk.lines[0]))
 
 
+def licence_block(chunk: Chunk) -> bool:
+    """It rained. / This work is licensed under a Creative Commons Attribution 4.0 licence."""
+    return bool(LICENCE.search(chunk.text))
+
+
+# ---------------------------------------------------------------- the order
+
 RULES: tuple[Rule, ...] = (
-    Rule("header_field", "front_matter", "head", header_field),
-    Rule("note_label", "note", "any", note_label),
-    Rule("symbol_line", "scene_break", "any", symbol_line),
-    Rule("decorated_break", "scene_break", "any", decorated_break),
-    Rule("chapter_heading", "heading", "any", chapter_heading),
-    Rule("named_heading", "heading", "any", named_heading),
-    Rule("chatty_preamble", "note", "head", chatty_preamble),
-    Rule("end_marker", "end_matter", "tail", end_marker),
-    Rule("closing_chatter", "note", "tail", closing_chatter),
+    Rule("yaml_fence", "front_matter", "file_head", yaml_fence),
+    Rule("yaml_field", "front_matter", "file_head", yaml_field),
+    Rule("gutenberg_header", "front_matter", "file_head", gutenberg_header),
+    Rule("header_field", "front_matter", "head", _one(header_field)),
+    Rule("header_continuation", "front_matter", "file_head", header_continuation),
+    Rule("note_label", "note", "any", _one(note_label)),
+    Rule("symbol_line", "scene_break", "any", _one(symbol_line)),
+    Rule("decorated_break", "scene_break", "any", _one(decorated_break)),
+    Rule("table_of_contents", "front_matter", "file_head", table_of_contents),
+    Rule("chapter_heading", "heading", "any", _one(chapter_heading)),
+    Rule("named_heading", "heading", "any", _one(named_heading)),
+    Rule("numbered_heading", "heading", "any", _one(numbered_heading)),
+    Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
+    Rule("heading_title", "heading", "any", heading_title),
+    Rule("repeated_title", "heading", "head", repeated_title),
+    Rule("title_line", "front_matter", "file_head", title_line),
+    Rule("byline", "front_matter", "file_head", _one(byline)),
+    Rule("note_signature", "note", "head", note_signature),
+    Rule("epigraph", "epigraph", "section_head", epigraph),
+    Rule("chatty_preamble", "note", "head", _one(chatty_preamble)),
+    Rule("end_marker", "end_matter", "tail", _one(end_marker)),
+    Rule("licence_block", "end_matter", "tail", _one(licence_block)),
+    Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
+    Rule("signature", "note", "tail", _one(signature)),
 )
 """Every rule, in the order they are tried; the first that matches wins."""

@@ -71,10 +71,18 @@ _SYSTEM_CANDIDATES = (
     "C:/Windows/Fonts/malgun.ttf",
 )
 
+Color = tuple[int, int, int]
+Rect = tuple[float, float, float, float]
+
+
+def _rgb(code: str) -> Color:
+    return (int(code[1:3], 16), int(code[3:5], 16), int(code[5:7], 16))
+
+
 # Background, accent, ink: deep grounds with a metal or warm accent and an off-white ink.
-_PALETTES: tuple[tuple[tuple[int, int, int], tuple[int, int, int], tuple[int, int, int]], ...] = tuple(
-    tuple(tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in trio)  # type: ignore[misc]
-    for trio in (
+_PALETTES: tuple[tuple[Color, Color, Color], ...] = tuple(
+    (_rgb(bg), _rgb(accent), _rgb(ink))
+    for bg, accent, ink in (
         ("#14213d", "#d4a64a", "#f3ead7"),  # midnight navy, gold
         ("#5a1a1f", "#e0b872", "#f6ecdf"),  # oxblood, pale gold
         ("#1f3b2d", "#c9a45c", "#efe9d8"),  # forest, brass
@@ -97,9 +105,6 @@ _CAPS_FEATURES = ("lnum", "case")
 _REF = 200  # size at which text is measured before scaling
 _ELLIPSIS = "…"
 _BREAK_AFTER = frozenset("-‐–—/")
-
-Color = tuple[int, int, int]
-Rect = tuple[float, float, float, float]
 
 
 # ---------------------------------------------------------------- fonts ----
@@ -256,7 +261,10 @@ class _Picker:
                 self.system[ch] = next((p for p in ranked if _has_glyph(p, ch) and _loadable(p)), None)
 
     def pick(self, ch: str, style: str) -> str | None:
-        for path in self.shipped[style]:
+        """The style's serif, its fallback, then any shipped style (roman beats
+        nothing in an italic line), then a system font; None if nothing has it."""
+        others = [p for st, paths in self.shipped.items() if st != style for p in paths]
+        for path in (*self.shipped[style], *others):
             if _has_glyph(path, ch):
                 return path
         return self.system.get(ch)
@@ -344,7 +352,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         space = bool(out)
         piece = ""
         for i, ch in enumerate(word):
-            if piece and _is_cjk(ch):
+            if piece and _is_cjk(ch) and unicodedata.category(piece[-1]) not in ("Ps", "Pi"):
                 out.append((piece, space))
                 space, piece = False, ""
             piece += ch
@@ -619,7 +627,7 @@ def _layout(
 
     author_caps = _caps(author)
     fandom_caps = _caps(fandom)
-    picker = _Picker([title, author_caps, fandom_caps, series, title[:1]])
+    picker = _Picker([title, author_caps, fandom_caps, series])
     lay = Layout((W, H), palette, motif, frame, outer, u)
 
     # Fandom: a letter-spaced label at the top.
@@ -792,7 +800,8 @@ def _draw(lay: Layout) -> Image.Image:
 
     # Frame: a firm outer rule, a fine inner rule with notched corners.
     x0, y0, x1, y1 = lay.outer
-    draw.rectangle((x0, y0, x1, y1), outline=accent, width=max(1, round(4 * u)))
+    ow = max(1, round(4 * u))
+    draw.rectangle((x0, y0, x1, y1), outline=accent, width=ow)
     fx0, fy0, fx1, fy1 = lay.frame
     iw = max(1, round(2 * u))
     ix0, iy0, ix1, iy1 = fx0 - iw, fy0 - iw, fx1 + iw, fy1 + iw
@@ -805,7 +814,10 @@ def _draw(lay: Layout) -> Image.Image:
         ((ix0, iy0), (0, 90)), ((ix1, iy0), (90, 180)), ((ix1, iy1), (180, 270)), ((ix0, iy1), (270, 360)),
     ):
         draw.arc((px - n, py - n, px + n, py + n), a0, a1, fill=soft, width=iw)
-        _diamond(draw, px + (x0 - ix0 if px == ix0 else x1 - ix1) / 2, py + (y0 - iy0 if py == iy0 else y1 - iy1) / 2, 7 * u, accent)
+        # A small diamond in the gap between the two rules, on the diagonal.
+        gx = (px + (x0 + ow if px == ix0 else x1 - ow)) / 2
+        gy = (py + (y0 + ow if py == iy0 else y1 - ow)) / 2
+        _diamond(draw, gx, gy, 6 * u, accent)
 
     # Rules and the divider ornament.
     if lay.fandom_rule_y is not None:
@@ -842,9 +854,14 @@ def make_cover(
     fandom: str | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
 ) -> bytes:
-    """A PNG cover (``size`` = width, height in pixels) for a story; same input, same bytes.
+    """A PNG cover for a story; the same input always gives the same bytes.
 
-    Raises :class:`FicError` if the size is unusable or the shipped fonts are missing.
+    ``title`` is set large in the middle (an empty title reads "Untitled");
+    ``author`` in spaced capitals at the foot (may be empty); ``fandom`` as a
+    small label at the top; ``series`` in italics under the title, drawn as
+    given (pass the whole line, e.g. "Book 2 of The Marauders Saga").
+    ``size`` is (width, height) in pixels. Raises :class:`FicError` if the
+    size is unusable or the shipped fonts are missing.
     """
     return _encode_png(_draw(_layout(title, author, series=series, fandom=fandom, size=size)))
 
