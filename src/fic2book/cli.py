@@ -69,6 +69,10 @@ def build(
     encoding: Annotated[Optional[str], typer.Option(help="Read the input in this encoding instead of detecting it.")] = None,
     smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
     fix_text: Annotated[bool, typer.Option("--fix-text/--no-fix-text", help="Repair mojibake such as donâ€™t.")] = True,
+    kind: Annotated[
+        Optional[list[str]],
+        typer.Option("--kind", help="Correct the detector: LINES=KIND, e.g. 1-3=note (repeatable).", show_default=False),
+    ] = None,
     debug: Annotated[bool, typer.Option(help="Show full tracebacks on failure.")] = False,
 ) -> None:
     """Convert story files into ebooks named after their titles."""
@@ -79,7 +83,15 @@ def build(
         if fmt not in FORMATS:
             raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format")
     options = Options(
-        title=title, author=author, lang=lang, style=style, formats=chosen, smart=smart, encoding=encoding, fix_text=fix_text
+        title=title,
+        author=author,
+        lang=lang,
+        style=style,
+        formats=chosen,
+        smart=smart,
+        encoding=encoding,
+        fix_text=fix_text,
+        kinds=tuple(kind or ()),
     )
     failed = 0
     for path in inputs:
@@ -102,6 +114,41 @@ def build(
                 _say(f"{path} → {target}")
     if failed:
         raise typer.Exit(Exit.FAILED)
+
+
+@app.command()
+def inspect(
+    input: Annotated[Path, typer.Argument(help="A story file, or a folder of chapter files.", show_default=False)],
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    encoding: Annotated[Optional[str], typer.Option(help="Read the input in this encoding instead of detecting it.")] = None,
+    fix_text: Annotated[bool, typer.Option("--fix-text/--no-fix-text", help="Repair mojibake such as donâ€™t.")] = True,
+    kind: Annotated[
+        Optional[list[str]],
+        typer.Option("--kind", help="Correct the detector: LINES=KIND, e.g. 1-3=note (repeatable).", show_default=False),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show full tracebacks on failure.")] = False,
+) -> None:
+    """Show how a story is decoded and what every line was read as, and why."""
+    import json
+
+    from .pipeline import Options
+    from .report import format_table, inspect_source, public
+    from .sources import story_files
+
+    options = Options(encoding=encoding, fix_text=fix_text, kinds=tuple(kind or ()))
+    try:
+        files = story_files(input) if input.is_dir() else [input]
+        reports = [inspect_source(path, options) for path in files]
+    except FicError as exc:
+        if debug:
+            raise
+        _say(f"fic2book: error: {exc if exc.path else f'{input}: {exc}'}")
+        raise typer.Exit(Exit.FAILED) from None
+    if json_output:
+        payload = {"files": [public(r) for r in reports]} if input.is_dir() else public(reports[0])
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print("\n\n".join(format_table(r) for r in reports))
 
 
 def main() -> None:

@@ -20,6 +20,22 @@ def natural_key(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
 
 
+def story_files(folder: Path) -> list[Path]:
+    """The text files of a folder in natural order, hidden files and backups skipped."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        raise FicError(f"cannot list the folder: {exc.strerror or exc}", path=str(folder)) from None
+    files = [
+        p
+        for p in entries
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith("~") and p.suffix.lower() in (".txt", ".text", ".md", ".markdown")
+    ]
+    if not files:
+        raise FicError("the folder has no story files (.txt or .md)", path=str(folder))
+    return sorted(files, key=lambda p: natural_key(p.name))
+
+
 def resolve(path: Path) -> Path:
     """The one file to read for ``path``, or a clear refusal."""
     if not path.exists():

@@ -32,7 +32,7 @@ from ..model import (
 )
 from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
 from .inline import parse_inline
-from .rules import DISPLAY_FIELDS, RULES, Context, attribution, byline_name, header_key
+from .rules import DISPLAY_FIELDS, GUTENBERG_END, RULES, Context, attribution, byline_name, end_marker, header_key, licence_block
 
 KINDS: tuple[LineKind, ...] = ("front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter")
 
@@ -143,8 +143,10 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
             head = section_head = True
         elif kind == "scene_break":
             section_head = True
-        elif kind in ("prose", "epigraph"):
+        elif kind == "prose":
             file_head = head = section_head = False
+        elif kind == "epigraph":
+            file_head = head = False  # another epigraph may follow; chatty notes may not
         if ctx.title is None and rule_name in ("title_line", "header_field"):
             found_title = _title_from(chunks[i - 1])
             ctx.title = found_title or ctx.title
@@ -162,11 +164,55 @@ def _title_from(chunk: Chunk) -> str | None:
     return None
 
 
+AFTER_THE_END = 8
+"""How many paragraphs may follow "The End" and still be the author talking."""
+
+
+def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
+    """After a chapter's "The End"/"tbc", what follows is the author's, not the story's.
+
+    Marks the marker end matter and the prose after it notes; returns where
+    the backward scan should continue from.
+    """
+    start = end
+    while start > 0 and ctx.kinds[start - 1] != "heading":
+        start -= 1
+    for j in range(end - 1, max(start, end - AFTER_THE_END - 1) - 1, -1):
+        if ctx.kinds[j] == "prose" and rules[j] != "override" and end_marker(ctx.chunks[j]):
+            ctx.kinds[j], rules[j] = "end_matter", "end_marker"
+            for k in range(j + 1, end):
+                if ctx.kinds[k] == "prose" and rules[k] != "override":
+                    if licence_block(ctx.chunks[k]):
+                        ctx.kinds[k], rules[k] = "end_matter", "licence_block"
+                    else:
+                        ctx.kinds[k], rules[k] = "note", "after_the_end"
+            return j
+        if ctx.kinds[j] == "heading":
+            break
+    return end
+
+
+def _gutenberg_footer(ctx: Context, rules: list[str]) -> int:
+    """Everything from "End of the Project Gutenberg EBook" on is the licence: end matter."""
+    for j in range(len(ctx.chunks) - 1, max(-1, len(ctx.chunks) - 200), -1):
+        if GUTENBERG_END.search(ctx.chunks[j].text):
+            first = j
+            while first > 0 and GUTENBERG_END.search(ctx.chunks[first - 1].text):
+                first -= 1
+            for k in range(first, len(ctx.chunks)):
+                if rules[k] != "override":
+                    ctx.kinds[k], rules[k] = "end_matter", "gutenberg_footer"
+            return first
+    return len(ctx.chunks)
+
+
 def _tail_pass(ctx: Context, rules: list[str], overrides: list[Override]) -> None:
     """Read each chapter backwards from its end, reclassifying prose the tail rules claim."""
+    _gutenberg_footer(ctx, rules)
     tail_rules = [r for r in RULES if r.where == "tail"]
     ends = [i for i, k in enumerate(ctx.kinds) if k == "heading"] + [len(ctx.kinds)]
     for end in ends:
+        end = _after_the_end(ctx, rules, end)
         j = end - 1
         while j >= 0 and ctx.kinds[j] != "heading":
             kind = ctx.kinds[j]

@@ -118,6 +118,13 @@ def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
     starts = [i for i, line in enumerate(run) if INDENT.match(line)]
     if len(starts) < 2 or len(starts) == len(run) or starts[0] not in (0, 1):
         return None
+    # an unindented line after a finished sentence is a paragraph of its own (a heading, "- end -")
+    for i in range(1, len(run)):
+        if i not in starts and not INDENT.match(run[i]) and run[i - 1].rstrip().endswith((".", "!", "?", '"', "”", "’", ")", "*")):
+            starts.append(i)
+            if i + 1 < len(run) and not INDENT.match(run[i + 1]):
+                starts.append(i + 1)
+    starts = sorted(set(starts))
     bounds = ([0] if starts[0] else []) + starts + [len(run)]
     chunks = []
     for a, b in zip(bounds, bounds[1:]):
@@ -143,9 +150,34 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
     return [Chunk((line,), start + i) for i, line in enumerate(run)]
 
 
+SECTION_LABEL = re.compile(
+    r"^\s*(?:summary|notes|chapter\s+text|work\s+text|author['’]?s\s+notes?|end\s+notes|chapter\s+notes|series\s+this\s+work\s+belongs\s+to)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _cut_at_labels(all_runs: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Archive downloads put "Notes" or "Chapter Text" on a line of its own with no blank line around it."""
+    out: list[tuple[int, list[str]]] = []
+    for start, run in all_runs:
+        piece: list[str] = []
+        piece_start = start
+        for offset, line in enumerate(run):
+            if SECTION_LABEL.match(line) and len(run) > 1:
+                if piece:
+                    out.append((piece_start, piece))
+                out.append((start + offset, [line]))
+                piece, piece_start = [], start + offset + 1
+            else:
+                piece.append(line)
+        if piece:
+            out.append((piece_start, piece))
+    return out
+
+
 def chunk_lines(lines: list[str]) -> list[Chunk]:
     """Split lines into chunks; see the module docstring for the shapes."""
-    all_runs = runs(lines)
+    all_runs = _cut_at_labels(runs(lines))
     width = wrap_width(all_runs)
     chunks: list[Chunk] = []
     for start, run in all_runs:

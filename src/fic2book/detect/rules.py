@@ -78,7 +78,7 @@ HEADER_KEYS: dict[str, str] = {
     "language": "Language",
     "published": "Published", "updated": "Updated", "completed": "Completed", "posted": "Published",
     "chapters": "Chapters", "timeline": "Timeline", "setting": "Setting", "prompt": "Prompt",
-    "notes": "Notes", "author's notes": "Notes", "challenge": "Prompt", "written for": "Prompt",
+    "challenge": "Prompt", "written for": "Prompt", "posted by": "Author",
     # e-mail / Usenet headers
     "from": "From", "to": "To", "subject": "Subject", "date": "Date", "newsgroups": "Newsgroups",
     "message-id": "Message-ID", "organization": "Organization", "reply-to": "Reply-To", "sender": "Sender",
@@ -149,8 +149,8 @@ class Rule:
 
     @property
     def example(self) -> str:
-        doc = (self.match.__doc__ or "").strip().splitlines()
-        return doc[0] if doc else ""
+        doc = (self.match.__doc__ or "").lstrip("\n").splitlines()
+        return doc[0].rstrip() if doc else ""
 
 
 def _one(test: Callable[[Chunk], bool]) -> Callable[[Context, int], int]:
@@ -173,12 +173,22 @@ def header_field(chunk: Chunk) -> bool:
 
 
 def header_continuation(ctx: Context, i: int) -> int:
-    """Summary: Olivia finds a note on her desk | and decides to ignore it."""
+    """Rating: | Teen And Up Audiences"""
     chunk = ctx.chunks[i]
     if ctx.prev_kind(i) != "front_matter" or not ctx.adjacent(i) or len(chunk.lines) != 1:
         return 0
-    prev = ctx.chunks[i - 1]
-    return 1 if header_key(prev.lines[0]) or ctx.kinds[i - 1] == "front_matter" and not _is_fence(prev) else 0
+    line = chunk.lines[0]
+    prev = ctx.chunks[i - 1].lines[-1]
+    field_ = header_key(prev)
+    if re.match(r"^(?:\t| {2,})\S", line):
+        return 1  # indented values, as archive downloads write them
+    if field_ is not None and not field_[1]:
+        return 1  # "Rating:" with its value on the next line
+    if re.match(r"^\s*[A-Z][\w'’ -]{1,24}:\s+\S", line) and not _is_heading_line(line):
+        return 1  # an unfamiliar field in the same header block ("Posted by: x")
+    if field_ is not None and not field_[1].rstrip().endswith((".", "!", "?", "”", '"')) and line.lstrip()[:1].islower():
+        return 1  # a wrapped value
+    return 0
 
 
 def _is_fence(chunk: Chunk) -> bool:
@@ -213,8 +223,24 @@ def gutenberg_header(ctx: Context, i: int) -> int:
         return 0
     for j in range(i, min(len(ctx.chunks), i + 80)):
         if GUTENBERG_START.search(ctx.chunks[j].text):
-            return j - i + 1
+            after = j + 1
+            if after < len(ctx.chunks) and re.match(r"^\s*(?:produced|transcribed|prepared)\s+(?:by|from)\b", ctx.chunks[after].text, re.I):
+                after += 1
+            return after - i
     return 1
+
+
+ARCHIVE = re.compile(
+    r"posted\s+originally\s+on\s+the\s+archive\s+of\s+our\s+own|archiveofourown\.org|fanfiction\.net/s/|fictionpress\.com"
+    r"|^\s*(?:story\s+link|link|source|url|downloaded\s+from|original\s+url)\s*:|wattpad\.com|livejournal\.com|dreamwidth\.org"
+    r"|^\s*(?:stats|chapters|published|updated|words|kudos|hits|bookmarks|comments)\s*:",
+    re.IGNORECASE,
+)
+
+
+def archive_header(chunk: Chunk) -> bool:
+    """Posted originally on the Archive of Our Own at http://archiveofourown.org/works/1."""
+    return any(ARCHIVE.search(line) for line in chunk.lines)
 
 
 BYLINE = re.compile(r"^\s*(?:by|written\s+by|a\s+(?:story|fic|one-?shot)\s+by|story\s+by)[:\s]+(?P<name>.+?)\s*$", re.IGNORECASE)
@@ -225,17 +251,17 @@ def byline_name(line: str) -> str | None:
     match = BYLINE.match(line)
     if not match:
         return None
-    name = match.group("name")
-    if re.fullmatch(r"[\w.@-]{2,40}", name) or _name_like(name, 5):
+    name = re.sub(r"\s*[<(\[][^>)\]]*[>)\]]\s*", " ", match.group("name")).strip()
+    parts = [p for p in re.split(r"\s*(?:&|,|\band\b)\s*", name) if p]
+    if parts and all(re.fullmatch(r"[\w.@-]{2,40}", p) or _name_like(p, 5) for p in parts):
         return name
     return None
 
 
 def byline(chunk: Chunk) -> bool:
     """by jane_doe"""
-    return len(chunk.lines) <= 2 and byline_name(chunk.lines[-1]) is not None and (
-        len(chunk.lines) == 1 or len(chunk.lines[0].strip()) <= 80
-    )
+    lines = chunk.lines
+    return len(lines) <= 4 and any(byline_name(line) for line in lines[:2]) and all(len(ln.strip()) <= 90 for ln in lines)
 
 
 def title_line(ctx: Context, i: int) -> int:
@@ -245,7 +271,8 @@ def title_line(ctx: Context, i: int) -> int:
         return 0
     if len(chunk.lines) != 1 or len(chunk.text) > 80 or chunk.text.rstrip().endswith((".", ",", ";")):
         return 0
-    if i + 1 < len(ctx.chunks) and byline(ctx.chunks[i + 1]):
+    nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    if nxt is not None and (byline(nxt) or archive_header(nxt) or header_key(nxt.lines[0])):
         return 1
     return 0
 
@@ -278,10 +305,90 @@ def table_of_contents(ctx: Context, i: int) -> int:
 
 
 def _toc_entry(line: str) -> bool:
-    line = line.strip()
+    line = re.sub(r"[\s.·…_-]+\d{1,4}\s*$", "", line.strip())  # dotted leaders and page numbers
     return bool(line) and len(line) <= 90 and (
-        _is_heading_line(line) or bool(re.match(r"^(?:\d{1,3}|[IVXLC]{1,6})[.)]?\s+\S", line))
+        _is_heading_line(line)
+        or bool(re.match(r"^(?:\d{1,3}|[IVXLC]{1,6})[.):]?\s+\S", line))
+        or bool(re.fullmatch(r"(?:CHAPTER|PAGE|PART|CONTENTS|\s)+", line))
+        or bool(CHAPTER_PREFIX.match(line))
     )
+
+
+def centred_block(chunk: Chunk) -> bool:
+    """                    THE LANTERN-BEARER / It rained all day."""
+    return all(len(ln) - len(ln.lstrip(" ")) >= 10 and len(ln.strip()) <= 70 for ln in chunk.lines)
+
+
+LABEL_ONLY = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[A-Za-z][A-Za-z'’ ]{1,24}?)\s*:?\s*[*_#=~-]*\s*$")
+NOTE_LABELS = frozenset({"notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes", "chapter notes"})
+
+
+def bare_label(ctx: Context, i: int) -> int:
+    """Summary / John finds the violin in the skip outside 221B."""
+    match = LABEL_ONLY.match(ctx.chunks[i].text)
+    if not match or len(ctx.chunks[i].lines) != 1:
+        return 0
+    label = match.group("label").strip().lower().replace("’", "'")
+    if label not in HEADER_KEYS and label not in NOTE_LABELS:
+        return 0
+    # the label owns what follows, up to the next label or heading
+    end = i + 1
+    while end < len(ctx.chunks) and end - i <= 6:
+        text = ctx.chunks[end].text
+        if _is_heading_line(text) or LABEL_ONLY.match(text) and header_key(text + ":") or symbol_line(ctx.chunks[end]):
+            break
+        if LABEL_ONLY.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
+            break
+        end += 1
+    if end >= len(ctx.chunks) or end - i > 6:
+        end = min(i + 2, len(ctx.chunks))
+    return end - i
+
+
+def label_note(ctx: Context, i: int) -> int:
+    """Notes / Written for the 2015 exchange. Thank you to my mods!"""
+    match = LABEL_ONLY.match(ctx.chunks[i].text)
+    if not match or match.group("label").strip().lower().replace("’", "'") not in NOTE_LABELS:
+        return 0
+    return bare_label(ctx, i)
+
+
+def note_continuation(ctx: Context, i: int) -> int:
+    """A/N: Some housekeeping first. / Second, this is unbeta'd. / Enjoy! / Fred was alive."""
+    if ctx.prev_kind(i) != "note":
+        return 0
+    last = 0
+    quiet = 0
+    for j in range(i, min(len(ctx.chunks), i + 6)):
+        chunk = ctx.chunks[j]
+        if len(chunk.text) > 500 or _is_heading_line(chunk.text) or symbol_line(chunk) or decorated_break(chunk):
+            break
+        if writer_talk(chunk.text):
+            last, quiet = j - i + 1, 0
+        else:
+            quiet += 1
+            if quiet > 1:
+                break
+    return last
+
+
+DEDICATION = re.compile(r"^\s*(?:for|to|dedicated\s+to|this\s+one['’]?s\s+for|written\s+for)\s+\S.{0,120}$", re.IGNORECASE)
+
+
+def dedication_line(ctx: Context, i: int) -> int:
+    """For Amanda, who stayed up."""
+    chunk = ctx.chunks[i]
+    if len(chunk.lines) != 1 or not DEDICATION.match(chunk.text) or len(chunk.text.split()) > 20:
+        return 0
+    return 1 if ctx.prev_kind(i) == "front_matter" or i == 0 else 0
+
+
+def header_sandwich(ctx: Context, i: int) -> int:
+    """The Girl Who Waited | By: PondLife93 / Amy waits for the Doctor. Again. / Rated: K+ - English"""
+    if ctx.prev_kind(i) != "front_matter" or i + 1 >= len(ctx.chunks) or len(ctx.chunks[i].text) > 800:
+        return 0
+    nxt = ctx.chunks[i + 1]
+    return 1 if header_key(nxt.lines[0]) or archive_header(nxt) else 0
 
 
 # ---- notes
@@ -289,7 +396,7 @@ def _toc_entry(line: str) -> bool:
 NOTE_LABEL = re.compile(
     r"""^[\s(\[{*~_-]*
         (?:a\s*/\s*n|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?|ps|p\.\s*s\.?
-          |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|t/n)
+          |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -309,12 +416,14 @@ STRONG_TALK = re.compile(
         |let\s+me\s+know\s+what\s+you\s+(?:think|thought)|leave\s+a\s+(?:review|comment)|comments?\s+(?:are|make)\s+my
         |thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:for\s+(?:reading|reviewing|the\s+(?:reviews|favou?rites|follows|kudos|comments))
             |to\s+(?:my\s+)?(?:beta|everyone|all))
-        |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z])""",
+        |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
+        |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—])""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = re.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
-        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|posted|writing|wrote)\b""",
+        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|posted|writing|wrote|unbeta(?:ed|'d)?
+        |housekeeping|typos?|mistakes|thanks|thank\s+you)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 TALKER = re.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
@@ -355,6 +464,12 @@ def note_signature(ctx: Context, i: int) -> int:
     if ctx.prev_kind(i) != "note" or len(chunk.text) > 60:
         return 0
     return 1 if all(SIGNATURE.match(line) for line in chunk.lines) else 0
+
+
+def bracketed_aside(chunk: Chunk) -> bool:
+    """It rained. / [100 words]"""
+    text = chunk.text.strip()
+    return len(text) <= 300 and bool(re.fullmatch(r"\[[^\[\]]+\]|\((?:[^()]*)\)", text)) and not re.fullmatch(r"[\[(][\d\s/]+[\])]", text)
 
 
 def signature(chunk: Chunk) -> bool:
@@ -399,6 +514,14 @@ def decorated_break(chunk: Chunk) -> bool:
     return len(set(letters)) > 1 or len(letters) < len(line)
 
 
+def centred_ornament(chunk: Chunk) -> bool:
+    """It rained. /                   o / It stopped."""
+    raw = chunk.lines[0]
+    text = raw.strip()
+    indent = len(raw) - len(raw.lstrip(" "))
+    return len(chunk.lines) == 1 and indent >= 8 and 0 < len(text) <= 5 and bool(re.fullmatch(r"[\W_xXoO0]+", text))
+
+
 # ---- headings
 
 NUMBER_WORDS = (
@@ -417,7 +540,10 @@ NAMED_HEADING = re.compile(
         (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$")
+NUMBERED_HEADING = re.compile(
+    r"^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$"
+    r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$"
+)
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$")
 
 
@@ -431,24 +557,69 @@ def _sentence_like(text: str) -> bool:
     return len(words) > 14 or (text.rstrip().endswith((".", ",", ";")) and len(words) > 6)
 
 
+CHAPTER_PREFIX = re.compile(
+    rf"^\s*[*_#~=\[-]*\s*(?:chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day)\s*"
+    rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _plain_title_ok(line: str) -> bool:
+    """After "Chapter 12" a title needs a separator, or must read as a title, not a sentence."""
+    match = CHAPTER_PREFIX.match(line)
+    if not match:
+        return True
+    rest = match.group("rest").strip().strip("*_~=]-").strip()
+    if not rest or match.group("rest")[:1] not in (" ", "\t") or re.match(r"^[:.\-–—|/,(]", rest):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_]+", rest)]
+    small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "or", "with", "from", "by"}
+    return not rest.endswith((".", ",", ";")) and all(w[0].isupper() or w.lower() in small for w in words)
+
+
 def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
-    text = chunk.text.strip()
-    return len(chunk.lines) <= 2 and bool(CHAPTER_HEADING.match(chunk.lines[0])) and not _sentence_like(text) and (
-        len(chunk.lines) == 1 or _title_like(chunk.lines[1])
+    if not _plain_title_ok(chunk.lines[0]):
+        return False
+    return len(chunk.lines) <= 2 and bool(CHAPTER_HEADING.match(chunk.lines[0])) and not _sentence_like(chunk.lines[0]) and (
+        len(chunk.lines) == 1 or _title_like(chunk.lines[1], allow_period=True)
     )
 
 
 def named_heading(chunk: Chunk) -> bool:
     """Prologue"""
-    return len(chunk.lines) <= 2 and bool(NAMED_HEADING.match(chunk.lines[0])) and not _sentence_like(chunk.text) and (
-        len(chunk.lines) == 1 or _title_like(chunk.lines[1])
+    return len(chunk.lines) <= 2 and bool(NAMED_HEADING.match(chunk.lines[0])) and not _sentence_like(chunk.lines[0]) and (
+        len(chunk.lines) == 1 or _title_like(chunk.lines[1], allow_period=True)
     )
+
+
+NUMBER_WORD_LINE = re.compile(rf"^\s*[*_~=-]*\s*(?:{NUMBER_WORDS})\s*[*_~=-]*\s*$", re.IGNORECASE)
+
+
+NUMBER_TITLE = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<title>[A-Z\"“'‘].{0,60})$")
 
 
 def numbered_heading(chunk: Chunk) -> bool:
     """IV."""
-    return len(chunk.lines) == 1 and bool(NUMBERED_HEADING.match(chunk.lines[0]))
+    line = chunk.lines[0]
+    if len(chunk.lines) == 2:
+        return bool(NUMBERED_HEADING.match(line)) and _title_like(chunk.lines[1], allow_period=True)
+    if len(chunk.lines) != 1:
+        return False
+    if NUMBERED_HEADING.match(line) or (line.strip().isupper() and NUMBER_WORD_LINE.match(line)):
+        return True
+    titled = NUMBER_TITLE.match(line)
+    return bool(titled) and len(titled.group("title").split()) <= 8 and _title_like(titled.group("title"))
+
+
+POV_HEADING = re.compile(
+    r"^\s*[\W_]*\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30})\s*[\W_]*\s*$",
+)
+
+
+def pov_heading(chunk: Chunk) -> bool:
+    """~Bella's POV~"""
+    return len(chunk.lines) == 1 and len(chunk.text) <= 50 and bool(POV_HEADING.match(chunk.text))
 
 
 def markdown_heading(chunk: Chunk) -> bool:
@@ -456,8 +627,10 @@ def markdown_heading(chunk: Chunk) -> bool:
     return len(chunk.lines) == 1 and bool(MARKDOWN_HEADING.match(chunk.lines[0]))
 
 
-def _title_like(line: str) -> bool:
+def _title_like(line: str, allow_period: bool = False) -> bool:
     text = line.strip()
+    if allow_period and text.endswith(".") and (text.isupper() or len(text.split()) <= 6) and not text.endswith(".."):
+        text = text[:-1]
     return 0 < len(text) <= 70 and not text.endswith((".", ",", ";", "?", "!", "\"", "”")) or bool(
         re.fullmatch(r"[\"“'‘].{1,60}[\"”'’]", text)
     )
@@ -467,6 +640,8 @@ def heading_title(ctx: Context, i: int) -> int:
     """Chapter 3 / The Rain / It rained all day, and nobody came."""
     chunk = ctx.chunks[i]
     if ctx.prev_kind(i) != "heading" or len(chunk.lines) != 1 or not _title_like(chunk.text):
+        return 0
+    if chunk.text.lstrip().startswith(('"', "“", "'", "‘", "—", "-")):
         return 0
     prev = ctx.chunks[i - 1]
     if not (CHAPTER_HEADING.match(prev.text) or NUMBERED_HEADING.match(prev.text)) or len(prev.lines) != 1:
@@ -506,7 +681,7 @@ ATTRIBUTION_TITLE_ARTIST = re.compile(r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50
 def attribution(line: str) -> bool:
     """Whether ``line`` credits a quotation: "— Shakespeare", "'Song' by Artist", "Jon McLaughlin"."""
     text = line.strip()
-    if not text or len(text) > 100 or _is_heading_line(text) or header_key(text):
+    if not text or len(text) > 100 or _is_heading_line(text) or header_key(text) or END_MARKER.match(text):
         return False
     dash = ATTRIBUTION_DASH.match(text)
     if dash and re.match(r"^[-–—―~(]", text):
@@ -523,33 +698,59 @@ def attribution(line: str) -> bool:
 VERSE_MAX = 90
 
 
+DASH_LED = re.compile(r"^\s*[-–—―]")
+
+
 def _verse_like(line: str) -> bool:
     text = line.strip()
-    return 0 < len(text) <= VERSE_MAX and not _is_heading_line(text) and not header_key(text)
+    return 0 < len(text) <= VERSE_MAX and not _is_heading_line(text) and not header_key(text) and not DASH_LED.match(text)
+
+
+def _story_follows(ctx: Context, j: int) -> bool:
+    """An epigraph stands before something: not at the end, a heading, or more dash-led dialogue."""
+    if j >= len(ctx.chunks):
+        return False
+    nxt = ctx.chunks[j]
+    return not (
+        _is_heading_line(nxt.text) or END_MARKER.match(nxt.text) or (DASH_LED.match(nxt.text) and len(nxt.text) < 120)
+    )
+
+
+INLINE_CREDIT = re.compile(r"^\s*[\"“].{10,250}[\"”]\s*[-–—―~]+\s*(?P<who>[^-–—~].{1,80})$")
 
 
 def epigraph(ctx: Context, i: int) -> int:
     """So close, so close / And still so far / Jon McLaughlin / He sat at his desk and waited for the phone."""
+    first = ctx.chunks[i]
+    credit = INLINE_CREDIT.match(first.text) if len(first.lines) == 1 else None
+    if credit and _name_like(credit.group("who").split(",")[0].rstrip(". "), 7) and _story_follows(ctx, i + 1):
+        return 1
     best = 0
     lines = 0
     for j in range(i, min(len(ctx.chunks), i + 30)):
         chunk = ctx.chunks[j]
         if symbol_line(chunk) or decorated_break(chunk) or note_label(chunk) or _is_heading_line(chunk.text):
             break
+        if chunk.joined:
+            break  # hard-wrapped prose is never verse
         body = chunk.lines
-        if j > i and len(body) == 1 and attribution(body[0]) and lines:
-            best = j - i + 1
-            strong = bool(re.match(r"^\s*[-–—―~]", body[0]))
-            if strong:
+        if j > i and len(body) == 1 and attribution(body[0]) and (lines >= 2 or DASH_LED.match(body[0]) or not _name_like(body[0])):
+            if _story_follows(ctx, j + 1):
+                best = j - i + 1
+            if DASH_LED.match(body[0]) or ctx.chunks[j].line == ctx.chunks[j - 1].last_line + 1:
                 break
             continue
-        if len(body) > 1 and attribution(body[-1]) and all(_verse_like(ln) for ln in body[:-1]) and (
-            lines or len(body) > 1
-        ):
-            best = j - i + 1
+        if len(body) > 1 and attribution(body[-1]) and all(_verse_like(ln) for ln in body[:-1]):
+            if _story_follows(ctx, j + 1):
+                best = j - i + 1
             break
-        quote = len(body) == 1 and len(body[0]) <= 300 and bool(re.match(r"^\s*[\"“'‘].+[\"”'’]\s*$", body[0]))
-        if not (all(_verse_like(ln) for ln in body) or quote and lines == 0):
+        quoted = len(body) == 1 and len(body[0]) <= 300 and bool(re.match(r"^\s*[\"“'‘].+[\"”'’]\s*$", body[0]))
+        # one long quotation directly above its dash-led attribution
+        credited = (
+            len(body) == 1 and len(body[0]) <= 300 and j + 1 < len(ctx.chunks) and ctx.chunks[j + 1].line == chunk.last_line + 1
+            and DASH_LED.match(ctx.chunks[j + 1].text) is not None and attribution(ctx.chunks[j + 1].text)
+        )
+        if not (all(_verse_like(ln) for ln in body) or (quoted or credited) and lines == 0):
             break
         lines += len(body)
     return best
@@ -563,6 +764,7 @@ END_MARKER = re.compile(
         |(?:to\s+be\s+)?continued(?:\s+in\s+(?:the\s+)?next\s+chapter)?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+GUTENBERG_END = re.compile(r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg", re.IGNORECASE)
 LICENCE = re.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced",
@@ -586,20 +788,29 @@ RULES: tuple[Rule, ...] = (
     Rule("yaml_fence", "front_matter", "file_head", yaml_fence),
     Rule("yaml_field", "front_matter", "file_head", yaml_field),
     Rule("gutenberg_header", "front_matter", "file_head", gutenberg_header),
+    Rule("archive_header", "front_matter", "file_head", _one(archive_header)),
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "file_head", header_continuation),
     Rule("note_label", "note", "any", _one(note_label)),
+    Rule("label_note", "note", "head", label_note),
     Rule("symbol_line", "scene_break", "any", _one(symbol_line)),
     Rule("decorated_break", "scene_break", "any", _one(decorated_break)),
+    Rule("centred_ornament", "scene_break", "any", _one(centred_ornament)),
     Rule("table_of_contents", "front_matter", "file_head", table_of_contents),
+    Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("chapter_heading", "heading", "any", _one(chapter_heading)),
     Rule("named_heading", "heading", "any", _one(named_heading)),
     Rule("numbered_heading", "heading", "any", _one(numbered_heading)),
     Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
+    Rule("pov_heading", "heading", "any", _one(pov_heading)),
     Rule("heading_title", "heading", "any", heading_title),
     Rule("repeated_title", "heading", "head", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
     Rule("byline", "front_matter", "file_head", _one(byline)),
+    Rule("bare_label", "front_matter", "file_head", bare_label),
+    Rule("header_sandwich", "front_matter", "file_head", header_sandwich),
+    Rule("dedication_line", "front_matter", "file_head", dedication_line),
+    Rule("note_continuation", "note", "head", note_continuation),
     Rule("note_signature", "note", "head", note_signature),
     Rule("epigraph", "epigraph", "section_head", epigraph),
     Rule("chatty_preamble", "note", "head", _one(chatty_preamble)),
@@ -607,5 +818,6 @@ RULES: tuple[Rule, ...] = (
     Rule("licence_block", "end_matter", "tail", _one(licence_block)),
     Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
     Rule("signature", "note", "tail", _one(signature)),
+    Rule("bracketed_aside", "note", "tail", _one(bracketed_aside)),
 )
 """Every rule, in the order they are tried; the first that matches wins."""
