@@ -97,10 +97,15 @@ def test_hard_wrapped_paragraphs_are_joined():
     wrapped = (
         "It was the best of times, it was the worst of times, it was the age of\n"
         "wisdom, it was the age of foolishness, it was the epoch of belief, it\n"
-        "was the epoch of incredulity.\n"
+        "was the epoch of incredulity, it was the season of Light, it was the\n"
+        "season of Darkness, it was the spring of hope, it was the winter of\n"
+        "despair, we had everything before us, we had nothing before us, we were\n"
+        "all going direct to Heaven, we were all going direct the other way--in\n"
+        "short, the period was so far like the present period.\n"
     )
     (chunk,) = chunk_lines(wrapped.rstrip("\n").split("\n"))
     assert chunk.joined and "\n" not in chunk.text and "age of wisdom" in chunk.text
+    assert "way--in short" in chunk.text  # no space added after a wrapped dash
 
 
 def test_short_lines_keep_their_breaks_and_long_lines_stand_alone():

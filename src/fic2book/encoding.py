@@ -17,9 +17,12 @@ Order of evidence (first match wins):
 4. UTF-32/UTF-16 without a BOM (NUL bytes all at one byte position).
 5. Strict UTF-8 over the whole file (7-bit files with ISO-2022-JP escapes are
    decoded as ISO-2022-JP).
-6. Mostly UTF-8 (>= 90 % of the lines holding non-ASCII bytes are valid
-   UTF-8): UTF-8 everywhere, cp1252 for just the byte runs that are not UTF-8.
-7. Legacy 8-bit: chardet over the whole file proposes candidates; each of
+6. Mostly UTF-8 (>= 2/3 of the lines holding non-ASCII bytes are valid
+   UTF-8; a cp1252 line is almost never valid multi-byte UTF-8 by chance):
+   UTF-8 everywhere, cp1252 for just the byte runs that are not UTF-8 (Mac
+   Roman or cp437 instead when 3+ such lines read better that way).
+7. Legacy 8-bit: chardet, fed every line that holds non-ASCII bytes (so the
+   whole file counts, not its first 200 KB), proposes candidates; each of
    cp1252, Mac Roman, cp437 and chardet's top answers decodes the words that
    hold non-ASCII bytes and is scored for how natural the result reads
    (letters inside words with sensible case, punctuation, box drawing in runs;
@@ -34,8 +37,10 @@ Decisions worth knowing:
   of the file, or a handful of stray NULs (at most 2, or 1 % of the bytes)
   in an otherwise clean text file, is removed with a repair *and* a warning
   (the file may be damaged); anything else is refused as binary data.
-* Line breaks: CRLF, CR and LF all become ``\\n``.  U+2028/U+2029, form feed
-  and vertical tab (Word's manual line break) also become ``\\n`` (counted).
+* Line breaks: CRLF, CR and LF all become ``\\n``, and nothing else does, so
+  line numbers match a plain split of the text on CR, LF and CRLF.  U+2028/U+2029
+  are kept (the renderer draws them as line breaks); form feed and vertical tab,
+  which XML cannot hold, become spaces (counted).
   NEL (U+0085) is treated as the C1 control it nearly always is in practice
   (mis-decoded cp1252 "…"), see below.
 * C1 controls (U+0080-U+009F) after decoding: with ``fix_text`` they get
@@ -96,12 +101,13 @@ _tls = threading.local()
 
 
 class _Sink:
-    __slots__ = ("marker", "errors", "fallback")
+    __slots__ = ("marker", "errors", "fallback", "fallback_codec")
 
-    def __init__(self, marker: str) -> None:
+    def __init__(self, marker: str, fallback_codec: str = "cp1252") -> None:
         self.marker = marker
         self.errors = 0  # number of markers produced
-        self.fallback: list[int] = []  # byte offsets decoded as cp1252 (mixed)
+        self.fallback: list[int] = []  # byte offsets decoded with fallback_codec
+        self.fallback_codec = fallback_codec  # for bytes that are not UTF-8 (mixed)
 
 
 def _mark_handler(exc: UnicodeError) -> tuple[str, int]:
@@ -116,19 +122,25 @@ def _utf8_cp1252_handler(exc: UnicodeError) -> tuple[str, int]:
     sink = getattr(_tls, "sink", None)
     if sink is None or not isinstance(exc, UnicodeDecodeError):
         raise exc
+    if exc.end == len(exc.object) and exc.reason == "unexpected end of data":
+        # The file stops in the middle of a UTF-8 character (cut short).
+        sink.errors += 1
+        return sink.marker, exc.end
     sink.fallback.append(exc.start)
     bad = exc.object[exc.start : exc.end]
-    return bad.decode("cp1252", "fic2book.mark"), exc.end
+    return bad.decode(sink.fallback_codec, "fic2book.mark"), exc.end
 
 
 codecs.register_error("fic2book.mark", _mark_handler)
 codecs.register_error("fic2book.utf8-cp1252", _utf8_cp1252_handler)
 
 
-def _decode_counted(data: bytes, codec: str, errors: str = "fic2book.mark") -> tuple[str, _Sink]:
+def _decode_counted(
+    data: bytes, codec: str, errors: str = "fic2book.mark", fallback_codec: str = "cp1252"
+) -> tuple[str, _Sink]:
     """Decode, turning undecodable bytes into a marker; return text and sink."""
     for marker in _MARKERS:
-        sink = _Sink(marker)
+        sink = _Sink(marker, fallback_codec)
         previous = getattr(_tls, "sink", None)
         _tls.sink = sink
         try:
@@ -139,7 +151,7 @@ def _decode_counted(data: bytes, codec: str, errors: str = "fic2book.mark") -> t
             return text, sink
     # Every marker occurs in the file itself (adversarial input): fall back
     # to plain U+FFFD; the count stays right, only line numbers are lost.
-    sink = _Sink("\ufffd")
+    sink = _Sink("\ufffd", fallback_codec)
     _tls.sink = sink
     try:
         text = data.decode(codec, errors)
@@ -264,7 +276,7 @@ def _odd_control_ratio(data: bytes) -> float:
 
 def _plausible_wide(data: bytes, codec: str) -> bool:
     """Does *data* (a sample) decode to text-like characters in *codec*?"""
-    sample = data[:131072]
+    sample = data[:32768]
     try:
         text = codecs.getincrementaldecoder(codec)("strict").decode(sample, final=False)
     except UnicodeDecodeError:
@@ -284,18 +296,26 @@ def _sniff_wide(data: bytes) -> str | None:
     n = len(data)
     if n >= 4 and n % 4 == 0:
         units = n // 4
-        b0, b1, b2, b3 = (data[i::4] for i in range(4))
-        if b3.count(0) == units and b2.count(0) >= 0.9 * units and _plausible_wide(data, "utf-32-le"):
-            return "utf-32-le"
-        if b0.count(0) == units and b1.count(0) >= 0.9 * units and _plausible_wide(data, "utf-32-be"):
-            return "utf-32-be"
+        head = data[:4096]
+        for codec, zero, small in (("utf-32-le", 3, 2), ("utf-32-be", 0, 1)):
+            if head[zero::4].count(0) * 4 != len(head):
+                continue  # quick rejection on the first 4 KB
+            if (
+                data[zero::4].count(0) == units
+                and data[small::4].count(0) >= 0.9 * units
+                and _plausible_wide(data, codec)
+            ):
+                return codec
     units = n // 2
     if units == 0:
         return None
     even, odd = data[0 : 2 * units : 2], data[1 : 2 * units : 2]
     zero_even, zero_odd = even.count(0), odd.count(0)
-    rest = data.replace(b"\x00", b"")
-    if max(zero_even, zero_odd) < 0.5 * units and rest.isascii() and _odd_control_ratio(rest) == 0:
+    if (
+        max(zero_even, zero_odd) < 0.5 * units
+        and (rest := data.replace(b"\x00", b"")).isascii()
+        and _odd_control_ratio(rest) == 0
+    ):
         # Printable ASCII with a few NULs: UTF-16 of English text would have
         # a NUL in nearly every code unit, and any other script would leave
         # non-ASCII bytes once the NULs are gone.
@@ -369,7 +389,8 @@ _RARE_LETTERS = frozenset("ðþÐÞýÝÿªºµ")
 _OPENING = frozenset("‚„¿¡")
 _HLINES = frozenset("─━═")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_SCORE_BUDGET = 300_000  # bytes of distinct words scored per candidate
+_SCORE_BUDGET = 100_000  # bytes of distinct words scored per candidate
+_EVIDENCE_BYTES = 240_000  # below chardet's 256 KB statistical window
 
 
 @lru_cache(maxsize=4096)
@@ -466,13 +487,32 @@ def _score(words: list[tuple[bytes, int]], codec: str) -> float:
     return total / count if count else 0.0
 
 
+def _evidence(data: bytes) -> bytes:
+    """The lines holding non-ASCII bytes, from the whole file.
+
+    ASCII lines say nothing about a legacy encoding.  chardet reads at most
+    ``max_bytes`` (200 KB by default) and, even with a larger window, scores
+    only the first 256 KB statistically; so a story whose accented or
+    Cyrillic text starts late would be judged on ASCII alone.  Feeding it
+    just the non-ASCII lines, spread evenly over the file when they are too
+    many, makes its answer about the whole file.
+    """
+    lines = [line for line in data.splitlines() if not line.isascii()]
+    joined = b"\n".join(lines)
+    if len(joined) <= _EVIDENCE_BYTES:
+        return joined
+    step = -(-len(joined) // _EVIDENCE_BYTES)  # ceil
+    return b"\n".join(lines[::step])
+
+
 def _chardet_candidates(data: bytes) -> list[tuple[str, str, float]]:
-    """chardet's top answers over the WHOLE file: (codec, name, confidence)."""
+    """chardet's top answers for the whole file: (codec, name, confidence)."""
     import chardet  # noqa: PLC0415  (lazy: only legacy files need it)
 
+    evidence = _evidence(data) or data
     results = chardet.detect_all(
-        data,
-        max_bytes=len(data),  # the default reads only the first 200 KB
+        evidence,
+        max_bytes=len(evidence),  # the default would read only 200 KB of it
         prefer_superset=True,  # Windows-1252 rather than ISO-8859-1
         include_encodings=_CHARDET_PLAUSIBLE,
     )
@@ -490,9 +530,13 @@ def _chardet_candidates(data: bytes) -> list[tuple[str, str, float]]:
     return out
 
 
-def _choose_legacy(data: bytes) -> tuple[str, float, str, str | None]:
-    """Pick an 8-bit (or CJK) codec: codec, confidence, reason, warning."""
-    detected = _chardet_candidates(data)
+def _choose_legacy(data: bytes, *, single_byte: bool = False) -> tuple[str, float, str, str | None]:
+    """Pick an 8-bit (or CJK) codec: codec, confidence, reason, warning.
+
+    With *single_byte*, choose only among cp1252, Mac Roman and cp437 (for
+    the stray lines of a mostly-UTF-8 file, decoded byte run by byte run).
+    """
+    detected = [] if single_byte else _chardet_candidates(data)
     top = detected[0] if detected else None
     candidates = list(_DEFAULT_CANDIDATES)
     candidates += [c for c, _, _ in detected if c not in candidates]
@@ -536,10 +580,20 @@ def _choose_legacy(data: bytes) -> tuple[str, float, str, str | None]:
     if top and top[0] == best:
         confidence = max(confidence, top[2])
     confidence = round(min(confidence, 0.99), 2)
+    # Uncertain when the runner-up is close, or when chardet's first answer
+    # reads differently from ours and ours did not win by much.
+    other = None
+    if top and top[0] != best and margin < 0.3 and any(
+        w.decode(top[0], "replace") != w.decode(best, "replace") for w, _ in sample[:200]
+    ):
+        other = top[0]
+    elif rival and (margin < 0.03 or (margin < 0.1 and not (top and top[0] == best))):
+        other = rival
     warning = None
-    if rival and (margin < 0.03 or (margin < 0.1 and not (top and top[0] == best))):
+    if other:
+        confidence = min(confidence, 0.6)
         warning = (
-            f"the encoding is a guess ({best} or {rival}); if accented letters or "
+            f"the encoding is a guess ({best} or {other}); if accented letters or "
             f"quotes look wrong, give the encoding explicitly"
         )
     return best, confidence, reason, warning
@@ -651,11 +705,11 @@ _MOJIBAKE_PRE = re.compile(  # _MOJIBAKE_HINT's first four branches, in UTF-8
     + rb"|[\xb0-\xb4]" + _CONT_B * 3 + rb"|[\x82\x83] )"
 )
 # Mojibake starts with "\xc3" (Â..ô) then a byte in 82-B4, then the first
-# byte of a continuation character (C2, C5, C6, CB or E2), or a space.  Mapped
+# byte of a continuation character (C2, C5, C6, CB or E2); or "Â "/"Ã ".  Mapped
 # to classes, candidates are found with plain bytes.find at C speed and only
 # those are checked with _MOJIBAKE_PRE.
 _MOJIBAKE_CLASSES = bytes(
-    ord("A") if b == 0xC3 else ord("m") if 0x82 <= b <= 0xB4
+    ord("A") if b == 0xC3 else ord("n") if b in (0x82, 0x83) else ord("m") if 0x84 <= b <= 0xB4
     else ord("B") if b in (0xC2, 0xC5, 0xC6, 0xCB, 0xE2) else b if b == 0x20 else ord(".")
     for b in range(256)
 )  # fmt: skip
@@ -679,15 +733,19 @@ def _maybe_special(text: str, u8: bytes) -> bool:
 def _mojibake_line_indexes(text: str, u8: bytes) -> list[int]:
     """0-based indexes of the lines that may hold mojibake."""
     offsets: list[int] = []
-    if b"\xc3" in u8:
+    leads = u8.count(b"\xc3")
+    if leads and leads < 5000:  # few accented letters: the regex is quickest
+        offsets += [m.start() for m in _MOJIBAKE_PRE.finditer(u8)]
+    elif leads:  # accented text: find candidates by byte class first
         classes = u8.translate(_MOJIBAKE_CLASSES)
-        for pattern in (b"AmB", b"Am "):
+        for pattern in (b"AmB", b"AnB", b"An "):  # "Ã©", "Â£", "Ã " (NBSP lost)
             pos = classes.find(pattern)
             while pos != -1:
                 if _MOJIBAKE_PRE.match(u8, pos):
                     offsets.append(pos)
                 pos = classes.find(pattern, pos + 1)
-        pos = u8.find(b"\xe2\x80\x9a\xc3\x84")  # "‚Ä": UTF-8 read as Mac Roman
+    if leads and "\u201a" in text:  # "‚Äô": UTF-8 read as Mac Roman
+        pos = u8.find(b"\xe2\x80\x9a\xc3\x84")
         while pos != -1:
             offsets.append(pos)
             pos = u8.find(b"\xe2\x80\x9a\xc3\x84", pos + 1)
@@ -706,6 +764,9 @@ def _mojibake_line_indexes(text: str, u8: bytes) -> list[int]:
     return indexes
 
 
+_NEW_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _repair_mojibake(text: str, u8: bytes, repairs: list[str]) -> str:
     indexes = _mojibake_line_indexes(text, u8)
     if not indexes:
@@ -720,8 +781,12 @@ def _repair_mojibake(text: str, u8: bytes, repairs: list[str]) -> str:
     for i in candidates:
         line = lines[i]
         fixed = fix(line)
-        if fixed == line or "\n" in fixed or fixed.count("\ufffd") > line.count("\ufffd"):
-            continue
+        if (
+            fixed == line
+            or fixed.count("\ufffd") != line.count("\ufffd")  # ftfy may re-encode U+FFFD as ^Z
+            or len(_NEW_CONTROLS.findall(fixed)) > len(_NEW_CONTROLS.findall(line))
+        ):
+            continue  # a repair must not lose a replacement mark or make controls
         if not changed:
             example = f"line {i + 1}: {_snippet(line, fixed)}"
         changed.append(i + 1)
@@ -763,14 +828,13 @@ def _clean(text: str, fix_text: bool, repairs: list[str], warnings: list[str]) -
             zero_width += n
             table[code] = ""
         elif ch in "\u2028\u2029":
-            separators += n
-            table[code] = "\n"
+            separators += n  # kept: a line break inside a paragraph, drawn by the renderer
         elif ch == "\x0c":
             page_breaks += n
-            table[code] = "\n"
+            table[code] = " "
         elif ch == "\x0b":
             vtabs += n
-            table[code] = "\n"
+            table[code] = " "
         elif "\ud800" <= ch <= "\udfff":
             surrogates += n
             table[code] = ""
@@ -800,12 +864,10 @@ def _clean(text: str, fix_text: bool, repairs: list[str], warnings: list[str]) -
         codes = ", ".join(f"U+{ord(c):04X}" for c, _ in controls.most_common(5))
         more = ", …" if len(controls) > 5 else ""
         repairs.append(f"removed {_plural(sum(controls.values()), 'control character')} ({codes}{more})")
-    if separators:
-        repairs.append(f"converted {_plural(separators, 'Unicode line/paragraph separator')} to newlines")
     if page_breaks:
-        repairs.append(f"converted {_plural(page_breaks, 'form feed')} (page break) to newlines")
+        repairs.append(f"replaced {_plural(page_breaks, 'form feed')} (page break) with a space")
     if vtabs:
-        repairs.append(f"converted {_plural(vtabs, 'vertical tab')} (manual line break) to newlines")
+        repairs.append(f"replaced {_plural(vtabs, 'vertical tab')} (manual line break) with a space")
     if surrogates:
         repairs.append(f"removed {_plural(surrogates, 'lone surrogate')}")
     if nonchars:
@@ -848,9 +910,13 @@ def _finish(
     """
     newline = _newline_style(text)
     if newline != "LF" and newline != "none":
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\r\n", "\n")
+        if newline != "CRLF":
+            text = text.replace("\r", "\n")
         if utf8 is not None:
-            utf8 = utf8.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            utf8 = utf8.replace(b"\r\n", b"\n")
+            if newline != "CRLF":
+                utf8 = utf8.replace(b"\r", b"\n")
 
     if sink.errors:
         bad_lines: list[int] = []
@@ -1005,18 +1071,30 @@ def _decode_utf8(
                        reason=reason, utf8=data, **common)  # fmt: skip
 
     # Some bytes are not UTF-8. Decode UTF-8 where it works, cp1252 for the
-    # byte runs that fail, and see how much of the file that is.
+    # byte runs that fail, and see how much of the file that is.  Valid
+    # multi-byte UTF-8 on a line is strong evidence (legacy text almost never
+    # forms it by chance), so 2/3 of the non-ASCII lines is enough.
     text, sink = _decode_counted(data, "utf-8", "fic2book.utf8-cp1252")
     bad_lines = sorted(set(_byte_lines(data, sink.fallback)))
-    non_ascii_lines = sum(1 for line in data.splitlines() if not line.isascii())
+    lines = data.splitlines()
+    non_ascii_lines = sum(1 for line in lines if not line.isascii())
     good = non_ascii_lines - len(bad_lines)
-    if bom_reason or (good > 0 and good >= 0.9 * non_ascii_lines):
-        repairs.append(
-            f"decoded {_plural(len(bad_lines), 'line')} as cp1252 in a UTF-8 file ({_lines_phrase(bad_lines)})"
-        )
-        reason = f"{bom_reason or 'mostly valid UTF-8'}; {_plural(len(bad_lines), 'line')} not UTF-8, read as cp1252"
-        confidence = round(0.9 * good / non_ascii_lines, 2) if non_ascii_lines else 0.5
-        return _finish(text, sink, encoding=f"{base}+cp1252", confidence=confidence, reason=reason, **common)
+    if not bad_lines:  # only a character cut short at the very end
+        warnings.append("the file ends in the middle of a character; it may have been cut short")
+        reason = bom_reason or "valid UTF-8 (last character cut short)"
+        return _finish(text, sink, encoding=base, confidence=0.95, reason=reason, **common)
+    if bom_reason or (good > 0 and 3 * good >= 2 * non_ascii_lines):
+        fallback = "cp1252"
+        if len(bad_lines) >= 3:  # enough text to tell cp1252 from Mac Roman or cp437
+            stray = b"\n".join(lines[i - 1] for i in bad_lines if i <= len(lines))
+            fallback = _choose_legacy(stray, single_byte=True)[0]
+            if fallback != "cp1252":
+                text, sink = _decode_counted(data, "utf-8", "fic2book.utf8-cp1252", fallback)
+        n_bad = _plural(len(bad_lines), "line")
+        repairs.append(f"decoded {n_bad} as {fallback} in a UTF-8 file ({_lines_phrase(bad_lines)})")
+        reason = f"{bom_reason or 'mostly valid UTF-8'}; {n_bad} not UTF-8, read as {fallback}"
+        confidence = 0.9 if bom_reason else round(max(0.3, 0.9 * good / non_ascii_lines), 2)
+        return _finish(text, sink, encoding=f"{base}+{fallback}", confidence=confidence, reason=reason, **common)
 
     codec, confidence, reason, warning = _choose_legacy(data)
     if warning:

@@ -360,6 +360,20 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
                 rep = ". …" if e - s == 7 else ".…"
             else:
                 continue
+            if dots * 2 - 1 == e - s:
+                # ". . ." spans several tokens; the first and the last may be
+                # art ("~." or ".--"), and then the dots belong to the art
+                if not (e < size and text[e].isalnum()):
+                    if e - 1 >= art_hi:
+                        art_hi, art = _art_token(text, e - 1)
+                    if art:
+                        continue
+                if not (s and text[s - 1].isalnum()):
+                    if _art_token(text, s)[1]:
+                        continue
+                edits.append((s, e, rep))
+                last_end, last_out = e, "…"
+                continue
         p = last_out if s == last_end else (text[s - 1] if s else "")
         if not p.isalnum() and not (e < size and text[e].isalnum()):
             if s >= art_hi:

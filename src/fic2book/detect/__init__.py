@@ -32,7 +32,7 @@ from ..model import (
 )
 from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
 from .inline import parse_inline
-from .rules import DISPLAY_FIELDS, GUTENBERG_END, RULES, Context, attribution, byline_name, end_marker, header_key, licence_block
+from .rules import DISPLAY_FIELDS, GUTENBERG_END, RULES, Context, archive_chrome, attribution, byline_name, end_marker, header_key, licence_block
 
 KINDS: tuple[LineKind, ...] = ("front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter")
 
@@ -139,8 +139,9 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
             ctx.kinds[k] = kind
             rules[k] = rule_name
         i += count
-        if kind == "heading":
+        if kind == "heading" or rule_name == "header_block":
             head = section_head = True
+            file_head = False
         elif kind == "scene_break":
             section_head = True
         elif kind == "prose":
@@ -152,7 +153,21 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
             ctx.title = found_title or ctx.title
 
     _tail_pass(ctx, rules, overrides)
+    _framing_rules(ctx, rules)
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
+
+
+def _framing_rules(ctx: Context, rules: list[str]) -> None:
+    """A rule line with no blank line between it and a note (or header, or footer) frames that block."""
+    for i, kind in enumerate(ctx.kinds):
+        if kind != "scene_break" or rules[i] == "override" or not re.fullmatch(r"([-_=*~])\1{4,}", ctx.chunks[i].text.strip()):
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(ctx.chunks) and ctx.kinds[j] in ("note", "front_matter", "end_matter"):
+                a, b = sorted((i, j))
+                if ctx.chunks[b].line == ctx.chunks[a].last_line + 1:
+                    ctx.kinds[i], rules[i] = ctx.kinds[j], "framing_rule"
+                    break
 
 
 def _title_from(chunk: Chunk) -> str | None:
@@ -175,17 +190,23 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     the backward scan should continue from.
     """
     start = end
-    while start > 0 and ctx.kinds[start - 1] != "heading":
+    while start > 0 and ctx.kinds[start - 1] not in ("heading", "front_matter"):
         start -= 1
     for j in range(end - 1, max(start, end - AFTER_THE_END - 1) - 1, -1):
         if ctx.kinds[j] == "prose" and rules[j] != "override" and end_marker(ctx.chunks[j]):
             ctx.kinds[j], rules[j] = "end_matter", "end_marker"
+            in_licence = False
             for k in range(j + 1, end):
-                if ctx.kinds[k] == "prose" and rules[k] != "override":
-                    if licence_block(ctx.chunks[k]):
-                        ctx.kinds[k], rules[k] = "end_matter", "licence_block"
-                    else:
-                        ctx.kinds[k], rules[k] = "note", "after_the_end"
+                if ctx.kinds[k] != "prose" or rules[k] == "override":
+                    continue
+                chunk = ctx.chunks[k]
+                in_licence = licence_block(chunk) or in_licence and ctx.adjacent(k)
+                if in_licence:
+                    ctx.kinds[k], rules[k] = "end_matter", "licence_block"
+                elif end_marker(chunk) or archive_chrome(chunk):
+                    ctx.kinds[k], rules[k] = "end_matter", "end_marker" if end_marker(chunk) else "archive_chrome"
+                else:
+                    ctx.kinds[k], rules[k] = "note", "after_the_end"
             return j
         if ctx.kinds[j] == "heading":
             break
@@ -210,11 +231,11 @@ def _tail_pass(ctx: Context, rules: list[str], overrides: list[Override]) -> Non
     """Read each chapter backwards from its end, reclassifying prose the tail rules claim."""
     _gutenberg_footer(ctx, rules)
     tail_rules = [r for r in RULES if r.where == "tail"]
-    ends = [i for i, k in enumerate(ctx.kinds) if k == "heading"] + [len(ctx.kinds)]
-    for end in ends:
+    starts = {i for i, k in enumerate(ctx.kinds) if k == "heading" or rules[i] == "header_block"}
+    for end in sorted(starts) + [len(ctx.kinds)]:
         end = _after_the_end(ctx, rules, end)
         j = end - 1
-        while j >= 0 and ctx.kinds[j] != "heading":
+        while j >= 0 and j not in starts:
             kind = ctx.kinds[j]
             if kind in ("note", "end_matter", "scene_break"):
                 j -= 1

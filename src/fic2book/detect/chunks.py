@@ -82,8 +82,8 @@ def wrap_width(all_runs: list[tuple[int, list[str]]]) -> int:
     """The column a hard-wrapped file breaks at: the 90th percentile of the lengths
     of lines that are followed by another line of the same paragraph; 0 if none."""
     lengths = sorted(len(line.strip()) for _s, run in all_runs if len(run) > 1 for line in run[:-1])
-    if not lengths:
-        return 0
+    if len(lengths) < 6:
+        return 0  # too little evidence that the file is wrapped at all
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 

@@ -184,7 +184,7 @@ def header_continuation(ctx: Context, i: int) -> int:
         return 1  # indented values, as archive downloads write them
     if field_ is not None and not field_[1]:
         return 1  # "Rating:" with its value on the next line
-    if re.match(r"^\s*[A-Z][\w'’ -]{1,24}:\s+\S", line) and not _is_heading_line(line):
+    if re.match(r"^\s*[A-Z][\w'’ -]{1,24}:\s+\S", line) and not _is_heading_line(line) and not NOTE_LABEL.match(line):
         return 1  # an unfamiliar field in the same header block ("Posted by: x")
     if field_ is not None and not field_[1].rstrip().endswith((".", "!", "?", "”", '"')) and line.lstrip()[:1].islower():
         return 1  # a wrapped value
@@ -293,15 +293,21 @@ def table_of_contents(ctx: Context, i: int) -> int:
             entries += len(lines)
             j += 1
             # the entries end where the first heading repeats one of them
-            if j < len(ctx.chunks) and entries and _is_heading_line(ctx.chunks[j].text) and ctx.chunks[j].line > chunk.last_line + 1:
-                nxt = ctx.chunks[j].text.strip().lower()
-                if any(nxt == c.text.strip().lower() for c in ctx.chunks[i + 1 : j]) or any(
-                    nxt == ln.strip().lower() for c in ctx.chunks[i + 1 : j] for ln in c.lines
-                ):
+            if j < len(ctx.chunks) and _is_heading_line(ctx.chunks[j].lines[0]) and ctx.chunks[j].line > chunk.last_line + 1:
+                key = _entry_key(ctx.chunks[j].lines[0])
+                if any(key == _entry_key(ln) for c in ctx.chunks[i + 1 : j] for ln in c.lines):
                     break
             continue
         break
     return j - i if entries else 0
+
+
+def _entry_key(line: str) -> str:
+    """What identifies a contents entry or heading: its number, else its words."""
+    text = re.sub(r"[\s.·…_-]+\d{1,4}\s*$", "", line.strip()).lower()
+    text = re.sub(r"^(?:chapter|part|book|ch\.?)\s+", "", text)
+    number = re.match(r"^(\d{1,4}|[ivxlcdm]{1,8})\b", text)
+    return number.group(1) if number else text
 
 
 def _toc_entry(line: str) -> bool:
@@ -345,12 +351,25 @@ def bare_label(ctx: Context, i: int) -> int:
     return end - i
 
 
+def spaced_label(ctx: Context, i: int) -> int:
+    """Summary: / Mrs Hudson is clearing out the flat."""
+    if i + 1 >= len(ctx.chunks) or ctx.chunks[i + 1].line == ctx.chunks[i].last_line + 1:
+        return 0
+    found = header_key(ctx.chunks[i].text)
+    if not found or found[1]:
+        return 0
+    return bare_label(ctx, i)
+
+
 def label_note(ctx: Context, i: int) -> int:
     """Notes / Written for the 2015 exchange. Thank you to my mods!"""
     match = LABEL_ONLY.match(ctx.chunks[i].text)
     if not match or match.group("label").strip().lower().replace("’", "'") not in NOTE_LABELS:
         return 0
     return bare_label(ctx, i)
+
+
+REVIEW_REPLY = re.compile(r"^\s*(?:@?[\w.-]{2,30}|guest|anon(?:ymous)?)\s*(?:\([^)]{0,20}\))?\s*:\s+\S", re.IGNORECASE)
 
 
 def note_continuation(ctx: Context, i: int) -> int:
@@ -363,7 +382,7 @@ def note_continuation(ctx: Context, i: int) -> int:
         chunk = ctx.chunks[j]
         if len(chunk.text) > 500 or _is_heading_line(chunk.text) or symbol_line(chunk) or decorated_break(chunk):
             break
-        if writer_talk(chunk.text):
+        if writer_talk(chunk.text) or REVIEW_REPLY.match(chunk.text):
             last, quiet = j - i + 1, 0
         else:
             quiet += 1
@@ -395,7 +414,7 @@ def header_sandwich(ctx: Context, i: int) -> int:
 
 NOTE_LABEL = re.compile(
     r"""^[\s(\[{*~_-]*
-        (?:a\s*/\s*n|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?|ps|p\.\s*s\.?
+        (?:a\s*/\s*n|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
@@ -422,8 +441,8 @@ STRONG_TALK = re.compile(
 )
 WEAK_TALK = re.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
-        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|posted|writing|wrote|unbeta(?:ed|'d)?
-        |housekeeping|typos?|mistakes|thanks|thank\s+you)\b""",
+        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|unbeta(?:ed|'d)?
+        |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 TALKER = re.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
@@ -437,9 +456,13 @@ def writer_talk(text: str) -> bool:
     return bool(STRONG_TALK.search(text) or (WEAK_TALK.search(text) and TALKER.search(text)))
 
 
-def chatty_preamble(chunk: Chunk) -> bool:
+def chatty_preamble(ctx: Context, i: int) -> int:
     """Okay, so this lovely story popped into my head over Christmas."""
-    return writer_talk(chunk.text)
+    text = ctx.chunks[i].text
+    if any(k == "heading" for k in ctx.kinds[:i]):
+        # at a chapter's head only unmistakable talk counts: narrators address "the reader" too
+        return 1 if STRONG_TALK.search(text) and not text.lstrip().startswith(('"', "“")) else 0
+    return 1 if writer_talk(text) else 0
 
 
 def closing_chatter(chunk: Chunk) -> bool:
@@ -449,7 +472,7 @@ def closing_chatter(chunk: Chunk) -> bool:
 
 SIGNATURE = re.compile(
     r"""^\s*(?:[-~–—=*]+\s*[\w.'’ ]{1,30}[\s~*=-]*
-        |(?:xoxo|xx+|hugs|cheers|love|peace|thanks|ta)\b[\w\s,.!~-]{0,30}
+        |(?:xoxo|xx+|hugs|cheers|peace)\b[\w\s,.!~-]{0,30}
         |\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}
         |(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
         |\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}
@@ -470,6 +493,18 @@ def bracketed_aside(chunk: Chunk) -> bool:
     """It rained. / [100 words]"""
     text = chunk.text.strip()
     return len(text) <= 300 and bool(re.fullmatch(r"\[[^\[\]]+\]|\((?:[^()]*)\)", text)) and not re.fullmatch(r"[\[(][\d\s/]+[\])]", text)
+
+
+CHROME = re.compile(
+    r"^\s*(?:actions|kudos\s*♥?|bookmark|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
+    r"back\s+to\s+top|top\s+of\s+work|tags?:.*|mood:.*|music:.*|location:.*)\s*$",
+    re.IGNORECASE,
+)
+
+
+def archive_chrome(chunk: Chunk) -> bool:
+    """It rained. / Actions | Kudos ♥ | Bookmark | Comments (48)"""
+    return all(CHROME.match(line) for line in chunk.lines)
 
 
 def signature(chunk: Chunk) -> bool:
@@ -536,7 +571,7 @@ CHAPTER_HEADING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 NAMED_HEADING = re.compile(
-    r"""^\s*[*_#~=\[-]*\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission)\b
+    r"""^\s*[*_#~=\[-]*\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text)\b
         (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -575,6 +610,25 @@ def _plain_title_ok(line: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_]+", rest)]
     small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "or", "with", "from", "by"}
     return not rest.endswith((".", ",", ";")) and all(w[0].isupper() or w.lower() in small for w in words)
+
+
+DECORATED_WORDS = re.compile(r"^\s*[~*=#+·•-]{2,}\s*(?P<words>[^\W\d_][\w'’ ]{0,24}?)\s*[~*=#+·•-]{2,}\s*$")
+
+
+def decorated_words(chunk: Chunk) -> bool:
+    """~*~ Later ~*~"""
+    match = DECORATED_WORDS.match(chunk.text) if len(chunk.lines) == 1 else None
+    return bool(match) and len(match.group("words").split()) <= 3
+
+
+def header_block(ctx: Context, i: int) -> int:
+    """It rained. / From: dana@example.edu | Newsgroups: alt.tv.x-files.creative | Subject: Part 2/2"""
+    if not header_key(ctx.chunks[i].lines[0]):
+        return 0
+    end = i
+    while end < len(ctx.chunks) and header_key(ctx.chunks[end].lines[0]) and (end == i or ctx.adjacent(end)):
+        end += 1
+    return end - i if end - i >= 3 else 0
 
 
 def chapter_heading(chunk: Chunk) -> bool:
@@ -636,12 +690,18 @@ def _title_like(line: str, allow_period: bool = False) -> bool:
     )
 
 
+DATE_WORDS = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d|\d{4}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+
+
 def heading_title(ctx: Context, i: int) -> int:
     """Chapter 3 / The Rain / It rained all day, and nobody came."""
     chunk = ctx.chunks[i]
     if ctx.prev_kind(i) != "heading" or len(chunk.lines) != 1 or not _title_like(chunk.text):
         return 0
-    if chunk.text.lstrip().startswith(('"', "“", "'", "‘", "—", "-")):
+    if chunk.text.lstrip().startswith(('"', "“", "'", "‘", "—", "-")) or DATE_WORDS.search(chunk.text):
         return 0
     prev = ctx.chunks[i - 1]
     if not (CHAPTER_HEADING.match(prev.text) or NUMBERED_HEADING.match(prev.text)) or len(prev.lines) != 1:
@@ -699,11 +759,27 @@ VERSE_MAX = 90
 
 
 DASH_LED = re.compile(r"^\s*[-–—―]")
+SALUTATION = re.compile(r"^\s*(?:(?:my\s+)?(?:dear(?:est)?|darling)\s+)?[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2},\s*$")
+QUOTE_MARK = re.compile(r"^\s*>\s?")
+
+
+def unquote(line: str) -> str:
+    """A Markdown blockquote line without its ``>`` marker."""
+    return QUOTE_MARK.sub("", line, count=1)
 
 
 def _verse_like(line: str) -> bool:
-    text = line.strip()
-    return 0 < len(text) <= VERSE_MAX and not _is_heading_line(text) and not header_key(text) and not DASH_LED.match(text)
+    text = unquote(line).strip()
+    if QUOTE_MARK.match(line) and not text:
+        return True  # the empty ">" line inside a Markdown blockquote
+    return (
+        0 < len(text) <= VERSE_MAX
+        and not _is_heading_line(text)
+        and not header_key(text)
+        and not DASH_LED.match(text)
+        and not SALUTATION.match(text)
+        and not DATE_WORDS.search(text)
+    )
 
 
 def _story_follows(ctx: Context, j: int) -> bool:
@@ -711,9 +787,7 @@ def _story_follows(ctx: Context, j: int) -> bool:
     if j >= len(ctx.chunks):
         return False
     nxt = ctx.chunks[j]
-    return not (
-        _is_heading_line(nxt.text) or END_MARKER.match(nxt.text) or (DASH_LED.match(nxt.text) and len(nxt.text) < 120)
-    )
+    return not (END_MARKER.match(nxt.text) or (DASH_LED.match(nxt.text) and len(nxt.text) < 120))
 
 
 INLINE_CREDIT = re.compile(r"^\s*[\"“].{10,250}[\"”]\s*[-–—―~]+\s*(?P<who>[^-–—~].{1,80})$")
@@ -733,14 +807,16 @@ def epigraph(ctx: Context, i: int) -> int:
             break
         if chunk.joined:
             break  # hard-wrapped prose is never verse
-        body = chunk.lines
+        body = tuple(unquote(ln) for ln in chunk.lines)
         if j > i and len(body) == 1 and attribution(body[0]) and (lines >= 2 or DASH_LED.match(body[0]) or not _name_like(body[0])):
             if _story_follows(ctx, j + 1):
                 best = j - i + 1
             if DASH_LED.match(body[0]) or ctx.chunks[j].line == ctx.chunks[j - 1].last_line + 1:
                 break
             continue
-        if len(body) > 1 and attribution(body[-1]) and all(_verse_like(ln) for ln in body[:-1]):
+        nxt = ctx.chunks[j + 1] if j + 1 < len(ctx.chunks) else None
+        credit_next = nxt is not None and len(nxt.lines) == 1 and DASH_LED.match(unquote(nxt.text)) and attribution(unquote(nxt.text))
+        if len(body) > 1 and attribution(body[-1]) and all(_verse_like(ln) for ln in chunk.lines[:-1]) and not credit_next:
             if _story_follows(ctx, j + 1):
                 best = j - i + 1
             break
@@ -750,7 +826,7 @@ def epigraph(ctx: Context, i: int) -> int:
             len(body) == 1 and len(body[0]) <= 300 and j + 1 < len(ctx.chunks) and ctx.chunks[j + 1].line == chunk.last_line + 1
             and DASH_LED.match(ctx.chunks[j + 1].text) is not None and attribution(ctx.chunks[j + 1].text)
         )
-        if not (all(_verse_like(ln) for ln in body) or (quoted or credited) and lines == 0):
+        if not (all(_verse_like(ln) for ln in chunk.lines) or (quoted or credited) and lines == 0):
             break
         lines += len(body)
     return best
@@ -761,13 +837,14 @@ def epigraph(ctx: Context, i: int) -> int:
 END_MARKER = re.compile(
     r"""^\s*[\[(*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
-        |(?:to\s+be\s+)?continued(?:\s+in\s+(?:the\s+)?next\s+chapter)?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*\s*$""",
+        |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 GUTENBERG_END = re.compile(r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg", re.IGNORECASE)
 LICENCE = re.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
-    r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced",
+    r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
+    r"|unsubscribe|mailing\s+list|list\s+archives?",
     re.IGNORECASE,
 )
 
@@ -789,6 +866,7 @@ RULES: tuple[Rule, ...] = (
     Rule("yaml_field", "front_matter", "file_head", yaml_field),
     Rule("gutenberg_header", "front_matter", "file_head", gutenberg_header),
     Rule("archive_header", "front_matter", "file_head", _one(archive_header)),
+    Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "file_head", header_continuation),
     Rule("note_label", "note", "any", _one(note_label)),
@@ -797,15 +875,17 @@ RULES: tuple[Rule, ...] = (
     Rule("decorated_break", "scene_break", "any", _one(decorated_break)),
     Rule("centred_ornament", "scene_break", "any", _one(centred_ornament)),
     Rule("table_of_contents", "front_matter", "file_head", table_of_contents),
-    Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("chapter_heading", "heading", "any", _one(chapter_heading)),
     Rule("named_heading", "heading", "any", _one(named_heading)),
     Rule("numbered_heading", "heading", "any", _one(numbered_heading)),
     Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
     Rule("pov_heading", "heading", "any", _one(pov_heading)),
+    Rule("decorated_words", "scene_break", "any", _one(decorated_words)),
+    Rule("header_block", "front_matter", "any", header_block),
     Rule("heading_title", "heading", "any", heading_title),
     Rule("repeated_title", "heading", "head", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
+    Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("byline", "front_matter", "file_head", _one(byline)),
     Rule("bare_label", "front_matter", "file_head", bare_label),
     Rule("header_sandwich", "front_matter", "file_head", header_sandwich),
@@ -813,8 +893,9 @@ RULES: tuple[Rule, ...] = (
     Rule("note_continuation", "note", "head", note_continuation),
     Rule("note_signature", "note", "head", note_signature),
     Rule("epigraph", "epigraph", "section_head", epigraph),
-    Rule("chatty_preamble", "note", "head", _one(chatty_preamble)),
+    Rule("chatty_preamble", "note", "head", chatty_preamble),
     Rule("end_marker", "end_matter", "tail", _one(end_marker)),
+    Rule("archive_chrome", "end_matter", "tail", _one(archive_chrome)),
     Rule("licence_block", "end_matter", "tail", _one(licence_block)),
     Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
     Rule("signature", "note", "tail", _one(signature)),

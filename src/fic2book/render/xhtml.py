@@ -13,6 +13,7 @@ notes in their own document with links both ways.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
@@ -42,6 +43,7 @@ TITLE_FILE = "title.xhtml"
 COVER_FILE = "cover.xhtml"
 NAV_FILE = "nav.xhtml"
 
+LINE_BREAKS = re.compile("[\n\u2028\u2029]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
@@ -53,7 +55,7 @@ def esc(text: str) -> str:
 
 def attr(text: str) -> str:
     """Escape source text for a double-quoted attribute value."""
-    return text.translate(_ATTR_ESCAPES).replace("\n", " ")
+    return LINE_BREAKS.sub(" ", text.translate(_ATTR_ESCAPES))
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def inline(content: Text) -> str:
     """Spans → phrasing markup; a newline inside a span is a line break."""
     parts: list[str] = []
     for span in content:
-        html = "<br/>".join(esc(piece) for piece in span.text.split("\n"))
+        html = "<br/>".join(esc(piece) for piece in LINE_BREAKS.split(span.text))
         if span.style == "em":
             html = f"<em>{html}</em>"
         elif span.style == "strong":
