@@ -96,3 +96,35 @@ def run_epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+def structural_problems(book: Epub) -> list[str]:
+    """What would make a reader choke, found without EPUBCheck: parse errors, broken links, order."""
+    problems: list[str] = []
+    spine = book.spine_hrefs()
+    ids: dict[str, set[str]] = {}
+    for href in spine:
+        raw = book.read(href)
+        if not raw.startswith(b'<?xml version="1.0" encoding="utf-8"?>'):
+            problems.append(f"{href}: no XML declaration")
+        try:
+            root = etree.fromstring(raw)
+        except etree.XMLSyntaxError as exc:
+            problems.append(f"{href}: not well-formed: {exc}")
+            continue
+        ids[href] = {e.get("id") for e in root.iter() if e.get("id")}
+    for href in spine:
+        if href not in ids:
+            continue
+        for a in book.xhtml(href).iter(f"{{{NS['x']}}}a"):
+            target = a.get("href") or ""
+            file, _, frag = target.partition("#")
+            file = file or href
+            if file not in ids or (frag and frag not in ids[file]):
+                problems.append(f"{href}: broken link {target}")
+    nav = book.xhtml(book.nav_href())
+    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    order = [spine.index(a.get("href").split("#")[0]) for a in toc.iter(f"{{{NS['x']}}}a")]
+    if not order or order != sorted(order):
+        problems.append("table of contents is empty or out of spine order")
+    return problems

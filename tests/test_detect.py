@@ -57,13 +57,21 @@ def test_header_fields_become_metadata_and_boilerplate_becomes_a_note():
         "Disclaimer: I own nothing.\n\nThe story starts here.\n"
     )
     structure = detect(text)
-    assert [(k, v) for k, v, _ in structure.fields] == [
+    assert [(f.label, f.value) for f, _ in structure.fields] == [
         ("Title", "So Close"), ("Author", "jane_doe"), ("Fandom", "Law & Order: SVU"), ("Rating", "T")
     ]
     first, second = structure.chapters[0].blocks
     assert isinstance(first, Note) and first.kind == "front_matter"
-    assert text_of(first.blocks[0].content) == "Disclaimer: I own nothing."
+    # title and author stay in the Notes verbatim; fandom and rating go to the title page
+    assert [text_of(p.content) for p in first.blocks] == ["Title: So Close", "Author: jane_doe", "Disclaimer: I own nothing."]
     assert isinstance(second, Para)
+
+
+def test_fields_keep_the_label_as_written_and_gather_continuations():
+    structure = detect("Rated: K+\nSummary: Amy waits\nfor the Doctor.\n\nStory.\n")
+    assert [(f.label, f.written, f.value) for f, _ in structure.fields] == [
+        ("Rating", "Rated", "K+"), ("Summary", "Summary", "Amy waits\nfor the Doctor.")
+    ]
 
 
 @pytest.mark.parametrize("label", ["A/N:", "AN:", "(A/N:", "Author's Note:", "Author’s note -", "Side note:", "A.N.:"])

@@ -9,6 +9,7 @@ from fic2book.model import (
     Chapter,
     EndMatter,
     Epigraph,
+    Field,
     GatheredNote,
     Heading,
     Metadata,
@@ -43,6 +44,7 @@ def test_every_block_kind_renders_with_its_semantic_markup():
         Epigraph((plain("So close to reaching"), plain("That famous happy end")), plain("Jon McLaughlin")),
         Para((Span("He sat "), Span("very", "em"), Span(" still.\nThen "), Span("left", "strong"))),
         SceneBreak("* * *"),
+        SceneBreak("~*~ Later ~*~"),
         Verse((plain("line one"), plain("line two"))),
         Heading(plain("Later")),
         NoteRef("note-1"),
@@ -61,6 +63,8 @@ def test_every_block_kind_renders_with_its_semantic_markup():
     assert para.find(f"{X}br") is not None
     hr = section.find(f"{X}hr")
     assert hr.get("class") == "scene-break"
+    worded = section.find(f"{X}p[@role='separator']")  # a break with words keeps them
+    assert worded.get("class") == "scene-break" and worded.text == "~*~ Later ~*~"
     assert section.find(f"{X}div").get(EPUB_TYPE) == "z3998:verse"
     assert section.find(f"{X}h2").text == "Later"
     marker = section.find(f".//{X}a[@role='doc-noteref']")
@@ -69,7 +73,7 @@ def test_every_block_kind_renders_with_its_semantic_markup():
 
 
 def test_hostile_text_stays_text_everywhere():
-    book = _book(Para(plain(HOSTILE)), Heading(plain(HOSTILE)), fields=(("Summary", HOSTILE), ("Rating", HOSTILE)))
+    book = _book(Para(plain(HOSTILE)), Heading(plain(HOSTILE)), fields=(Field("Summary", HOSTILE, "Summary"), Field("Rating", HOSTILE, "Rated")))
     for doc in (chapter_document(book, book.chapters[0]), title_document(book)):
         root = _parse(doc)  # parses: nothing broke out of the text
         assert not list(root.iter(f"{X}script"))
@@ -90,11 +94,16 @@ def test_untitled_chapter_gets_an_accessible_name_and_no_visible_heading():
 
 
 def test_title_page_shows_the_metadata_the_text_gave():
-    book = _book(Para(plain("x")), fields=(("Fandom", "Law & Order: SVU"), ("Rating", "T")))
+    book = _book(
+        Para(plain("x")),
+        fields=(Field("Fandom", "Law & Order: SVU", "Fandom"), Field("Rating", "K+", "Rated"), Field("Summary", "One.\nTwo.", "Blurb")),
+    )
     root = _parse(title_document(book))
     assert root.find(f".//{X}h1").text == "A <Title> & more"
-    assert [dt.text for dt in root.iter(f"{X}dt")] == ["Fandom", "Rating"]
-    assert [dd.text for dd in root.iter(f"{X}dd")] == ["Law & Order: SVU", "T"]
+    assert [dt.text for dt in root.iter(f"{X}dt")] == ["Fandom", "Rated"]  # labels as the author wrote them
+    assert [dd.text for dd in root.iter(f"{X}dd")] == ["Law & Order: SVU", "K+"]
+    summary = root.find(f".//{X}div[@class='summary']")
+    assert summary.find(f"{X}h2").text == "Blurb" and [p.text for p in summary.iter(f"{X}p")] == ["One.", "Two."]
 
 
 def test_notes_are_gathered_in_source_order_and_spine_ends_with_them():

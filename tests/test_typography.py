@@ -151,6 +151,9 @@ CASES: list[tuple[str, str]] = [
         "“Roses are red,\n“Violets are blue,”\nshe sang—badly.",
     ),
     ("'Twas night\n'Tis day", "’Twas night\n’Tis day"),
+    # an unclosed quote on one line does not make the next line's 2" a quote
+    ('"Roses are red,\nI\'m 6\'2" tall', "“Roses are red,\nI’m 6′2″ tall"),
+    ('"Roses are red,\nI am 6\'2" tall"', "“Roses are red,\nI am 6′2″ tall”"),
     # --- nothing to do ------------------------------------------------------
     ("", ""),
     ("Plain words, no marks at all.", "Plain words, no marks at all."),
@@ -271,7 +274,7 @@ def test_segments_keep_count_and_match_the_whole(segments: list[str]) -> None:
 PATHOLOGICAL = {
     "quotes": '"' * 100_000,
     "apostrophes": "'" * 100_000,
-    "inches inside a quote": '"' + ' 1"' * 33_000,
+    "inches inside quotes": ' "x 1"' * 50_000,
     "hyphens": "-" * 100_000,
     "spaced hyphens": "a - " * 25_000,
     "dots": ". " * 50_000,

@@ -143,6 +143,15 @@ class GatheredNote:
 
 
 @dataclass(frozen=True)
+class Field:
+    """A header field: ``label`` is what it means ("Rating"), ``written`` how the text put it ("Rated")."""
+
+    label: str
+    value: str
+    written: str = ""
+
+
+@dataclass(frozen=True)
 class Metadata:
     """What we know about the book; ``fields`` are shown on the title page in order."""
 
@@ -150,7 +159,7 @@ class Metadata:
     authors: tuple[str, ...] = ("Unknown",)
     language: str = "en"
     summary: str = ""
-    fields: tuple[tuple[str, str], ...] = ()
+    fields: tuple[Field, ...] = ()
     title_source: str = "file name"
     author_source: str = "default"
 

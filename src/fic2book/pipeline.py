@@ -23,7 +23,7 @@ from . import sources
 from .detect import Override, Structure, detect
 from .encoding import decode
 from .errors import FicError
-from .model import Book, Chapter, Metadata, SourceInfo
+from .model import Book, Chapter, Field, Metadata, SourceInfo
 from .transforms import gather_notes, smarten_book
 
 FORMATS = ("epub", "pdf")
@@ -90,16 +90,15 @@ def slugify(title: str) -> str:
 def make_book(structure: Structure, info: SourceInfo, path: Path, text: str, options: Options) -> Book:
     """Resolve metadata (flags > header fields > file name) and assemble the Book."""
     header: dict[str, str] = {}
-    shown: list[tuple[str, str]] = []
-    for label, value, _line in structure.fields:
-        if not value:
-            continue
-        if label in ("Title", "Author"):
-            header.setdefault(label, value)
-        elif label == "Summary":
-            header["Summary"] = (header.get("Summary", "") + "\n" + value).strip()
+    shown: list[Field] = []
+    for field_, _line in structure.fields:
+        if field_.label in ("Title", "Author"):
+            if field_.value:
+                header.setdefault(field_.label, field_.value)
         else:
-            shown.append((label, value))
+            shown.append(field_)
+            if field_.label == "Summary":
+                header.setdefault("Summary", field_.value)
 
     if options.title:
         title, title_source = options.title.strip(), "--title"
@@ -124,9 +123,9 @@ def make_book(structure: Structure, info: SourceInfo, path: Path, text: str, opt
             raise FicError(f"'{options.lang}' is not a language tag (try en, en-GB, de, pt-BR)")
         language = tag
     else:
-        for label, value in shown:
-            if label == "Language" and normalise_language(value):
-                language = normalise_language(value) or language
+        for field_ in shown:
+            if field_.label == "Language" and normalise_language(field_.value):
+                language = normalise_language(field_.value) or language
 
     chapters = tuple(
         Chapter(f"ch{i:03d}", raw.title, tuple(raw.blocks), raw.line)

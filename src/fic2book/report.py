@@ -49,8 +49,8 @@ def inspect_source(path: Path, options: Options) -> dict[str, Any]:
     }
     if meta.summary:
         metadata["summary"] = meta.summary
-    for label, value in meta.fields:
-        metadata.setdefault(_field_key(label), value)
+    for field_ in meta.fields:
+        metadata.setdefault(_field_key(field_.label), field_.value)
     return {
         "source": str(path),
         "encoding": _codec_name(info.encoding),

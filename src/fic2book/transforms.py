@@ -106,6 +106,6 @@ def smarten_book(book: Book) -> Book:
         meta,
         title=smarten(meta.title),
         summary=smarten(meta.summary),
-        fields=tuple((label, smarten(value)) for label, value in meta.fields),
+        fields=tuple(replace(f, value=smarten(f.value)) for f in meta.fields),
     )
     return replace(book, chapters=chapters, notes=notes, metadata=metadata)

@@ -45,39 +45,17 @@ from collections.abc import Sequence
 __all__ = ["ELISIONS", "smarten", "smarten_segments"]
 
 #: Words that lose their first letters and keep an apostrophe in front
-#: ('cause, 'em). A straight quote before one of these is ’, never ‘. Matched
-#: case-insensitively, as whole words. ``n'`` is the ``'n'`` of
-#: "rock 'n' roll"; ``s'pose`` is "suppose".
+#: ('cause, 'em, 'ere). A straight quote before one of these is ’, never ‘.
+#: Matched case-insensitively, as whole words. ``n'`` is the ``'n'`` of
+#: "rock 'n' roll"; ``s'pose`` is "suppose". Dropped-h words that are also
+#: English words ('is, 'at, 'ad, 'e, 'arm) are left out: they would turn
+#: real opening quotes into apostrophes.
 ELISIONS: tuple[str, ...] = (
-    "bout",
-    "cause",
-    "cept",
-    "cos",
-    "coz",
-    "cuz",
-    "ello",
-    "em",
-    "er",
-    "ere",
-    "fraid",
-    "gainst",
-    "im",
-    "kay",
-    "n'",
-    "neath",
-    "nother",
-    "nuff",
-    "round",
-    "s'pose",
-    "scuse",
-    "spose",
-    "sup",
-    "til",
-    "tis",
-    "twas",
-    "twere",
-    "twill",
-    "twould",
+    "alf", "arf", "ave", "bout", "cause", "cept", "cos", "coz", "cuz", "ead",
+    "ello", "em", "er", "ere", "erself", "fraid", "gainst", "im", "imself",
+    "isself", "kay", "n'", "neath", "nother", "nuff", "ole", "ome", "prentice",
+    "round", "s'pose", "scuse", "spose", "sup", "til", "tis", "twas", "twere",
+    "twill", "twould", "ud", "un",
 )
 
 # --- patterns ---------------------------------------------------------------
@@ -185,7 +163,11 @@ def _art_token(text: str, i: int) -> tuple[int, bool]:
 
 def _double_open_at(text: str, lo: int, hi: int, is_open: bool) -> bool:
     """Whether a double quotation is open at ``hi``, given that it was
-    ``is_open`` at ``lo`` and only curly quotes lie in between."""
+    ``is_open`` at ``lo`` and only curly quotes lie in between. A line break
+    starts afresh, like a new paragraph."""
+    nl = text.rfind("\n", lo, hi)
+    if nl >= 0:
+        lo, is_open = nl + 1, False
     a = text.rfind("“", lo, hi)
     b = text.rfind("”", lo, hi)
     return is_open if a == b else a > b
@@ -194,6 +176,9 @@ def _double_open_at(text: str, lo: int, hi: int, is_open: bool) -> bool:
 def _single_open_at(text: str, lo: int, hi: int, is_open: bool) -> bool:
     """Like :func:`_double_open_at` for ‘ ’; a ’ followed by a letter is an
     apostrophe inside a word and closes nothing."""
+    nl = text.rfind("\n", lo, hi)
+    if nl >= 0:
+        lo, is_open = nl + 1, False
     a = text.rfind("‘", lo, hi)
     lo = max(lo, a + 1)
     j = text.rfind("’", lo, hi)
@@ -395,8 +380,8 @@ def smarten(text: str) -> str:
 
     A digit followed by ``"`` is an inch mark (``12"`` -> 12″) unless a
     double quotation is open and an even number of ``"`` follow on the same
-    line, in which case it closes the quotation (``"I'm 12," she said`` and
-    ``"Back at 5"`` close it; ``"He is 6'2" tall"`` keeps the inch mark).
+    line, in which case it closes the quotation: ``"Back at 5"`` closes,
+    ``"He is 6'2" tall"`` keeps the inch mark.
     """
     edits = _edits(text)
     if not edits:

@@ -20,6 +20,7 @@ from ..errors import FicError
 from ..model import (
     Block,
     DetectedBlock,
+    Field,
     EndMatter,
     Epigraph,
     Heading,
@@ -32,7 +33,7 @@ from ..model import (
 )
 from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
 from .inline import parse_inline
-from .rules import DISPLAY_FIELDS, GUTENBERG_END, RULES, Context, archive_chrome, attribution, byline_name, end_marker, header_key, licence_block
+from .rules import DISPLAY_FIELDS, GUTENBERG_END, HEADER_LINE, LABEL_LINE, RULES, Context, archive_chrome, attribution, byline_name, end_marker, header_key, licence_block
 
 KINDS: tuple[LineKind, ...] = ("front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter")
 
@@ -77,7 +78,7 @@ class RawChapter:
 class Structure:
     """What detection found, before metadata is resolved and notes are gathered."""
 
-    fields: list[tuple[str, str, int]]
+    fields: list[tuple[Field, int]]
     chapters: list[RawChapter]
     detected: list[DetectedBlock]
     shape: str = ""
@@ -284,7 +285,7 @@ def _clean_attribution(line: str) -> str:
 
 def build(classified: list[Classified], shape: str = "") -> Structure:
     """Turn classified chunks into chapters of blocks and header fields."""
-    fields: list[tuple[str, str, int]] = []
+    fields: list[tuple[Field, int]] = []
     detected: list[DetectedBlock] = []
     chapters: list[RawChapter] = [RawChapter((), 1)]
     note_paras: list[Para] = []
@@ -320,10 +321,8 @@ def build(classified: list[Classified], shape: str = "") -> Structure:
             flush_notes()
 
         if kind == "front_matter":
-            if _front_matter_field(item, prev, fields):
-                prev = item
-                continue
-            if chunk.text.strip() not in ("---", "..."):
+            shown = _front_matter_field(item, prev, fields)
+            if not shown and chunk.text.strip() not in ("---", "..."):
                 add_note("front_matter", chunk)
         elif kind == "note":
             add_note("note", chunk)
@@ -341,8 +340,8 @@ def build(classified: list[Classified], shape: str = "") -> Structure:
         elif kind == "end_matter":
             chapters[-1].blocks.append(EndMatter(parse_inline(chunk.text.strip()), chunk.line))
             if re.search(r"\b(?:tbc|t\.b\.c|to\s+be\s+continued|continued)\b", chunk.text, re.IGNORECASE):
-                if not any(label == "Status" for label, _v, _l in fields):
-                    fields.append(("Status", "In progress", chunk.line))
+                if not any(f.label == "Status" for f, _l in fields):
+                    fields.append((Field("Status", "In progress", "Status"), chunk.line))
         elif len(chunk.lines) > 1 and not chunk.joined and _verse_block(chunk):
             chapters[-1].blocks.append(Verse(tuple(parse_inline(ln.strip()) for ln in chunk.lines), chunk.line))
         else:
@@ -367,33 +366,51 @@ def _verse_block(chunk: Chunk) -> bool:
     return len(lines) >= 2 and all(len(ln) <= 60 for ln in lines) and sum(ln[:1].isupper() for ln in lines) >= 0.75 * len(lines)
 
 
-def _front_matter_field(item: Classified, prev: Classified | None, fields: list[tuple[str, str, int]]) -> bool:
-    """Record a header field (or its continuation); False when the line is boilerplate for the Notes."""
+def _front_matter_field(item: Classified, prev: Classified | None, fields: list[tuple[Field, int]]) -> bool:
+    """Record header fields; True when the chunk is shown on the title page and so needs no note.
+
+    Fields that describe the story (fandom, rating, summary…) go to the title page under
+    the label as written. Title and author lines are recorded too, but stay in the Notes
+    verbatim, like every other line of boilerplate, so no word of the header is lost.
+    """
     chunk = item.chunk
-    line = chunk.lines[0]
-    if item.rule == "header_continuation" and fields and prev is not None and prev.rule in ("header_field", "header_continuation"):
-        label, value, number = fields[-1]
-        if label in DISPLAY_FIELDS or label in ("Title", "Author"):
-            fields[-1] = (label, f"{value} {chunk.text.strip()}".strip(), number)
+    text = chunk.text.strip()
+    continuing = item.rule in ("header_continuation", "bare_label", "spaced_label") and fields and prev is not None
+    new_label = LABEL_LINE.match(text) and header_key(LABEL_LINE.match(text).group("label") + ":")  # type: ignore[union-attr]
+    if continuing and prev.kind == "front_matter" and fields[-1][1] <= chunk.line and not new_label:
+        field_, line = fields[-1]
+        if field_.label in DISPLAY_FIELDS and prev.rule in ("header_field", "header_continuation", "bare_label", "spaced_label", "yaml_field"):
+            joiner = "\n" if field_.label == "Summary" and field_.value else " "
+            fields[-1] = (Field(field_.label, (field_.value + joiner + text).strip(), field_.written), line)
             return True
+        if field_.label in ("Title", "Author") and item.rule == "header_continuation":
+            fields[-1] = (Field(field_.label, f"{field_.value} {text}".strip(), field_.written), line)
         return False
     if item.rule == "title_line":
-        fields.append(("Title", chunk.text.strip(), chunk.line))
-        return True
+        fields.append((Field("Title", text, ""), chunk.line))
+        return False
     if item.rule == "byline":
-        name = byline_name(chunk.lines[-1])
-        if len(chunk.lines) == 2:
-            fields.append(("Title", chunk.lines[0].strip(), chunk.line))
-        fields.append(("Author", name or chunk.text.strip(), chunk.line))
-        return True
-    found = header_key(line)
-    if found and item.rule in ("header_field", "yaml_field"):
-        label, value = found
-        value = value.strip().strip("\"'")
-        if label in DISPLAY_FIELDS or label in ("Title", "Author"):
-            fields.append((label, value, chunk.line))
-            return True
-    return False
+        for offset, line_text in enumerate(chunk.lines):
+            name = byline_name(line_text)
+            if name:
+                if offset == 1:
+                    fields.append((Field("Title", chunk.lines[0].strip(), ""), chunk.line))
+                fields.append((Field("Author", name, ""), chunk.line))
+                break
+        return False
+    found = header_key(chunk.lines[0])
+    label_only = LABEL_LINE.match(text)
+    if found is None and label_only and item.rule in ("bare_label", "spaced_label"):
+        found = header_key(label_only.group("label") + ":")
+    if found is None or len(chunk.lines) != 1:
+        return False
+    label, value = found
+    written = HEADER_LINE.match(chunk.lines[0]) or label_only
+    written_key = (written.group("key") if written and "key" in written.groupdict() else label_only.group("label") if label_only else label).strip()
+    if label not in DISPLAY_FIELDS and label not in ("Title", "Author"):
+        return False
+    fields.append((Field(label, value.strip().strip("\"'"), written_key), chunk.line))
+    return label in DISPLAY_FIELDS
 
 
 def detect(text: str, overrides: list[Override] | None = None) -> Structure:

@@ -325,13 +325,13 @@ def centred_block(chunk: Chunk) -> bool:
     return all(len(ln) - len(ln.lstrip(" ")) >= 10 and len(ln.strip()) <= 70 for ln in chunk.lines)
 
 
-LABEL_ONLY = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[A-Za-z][A-Za-z'’ ]{1,24}?)\s*:?\s*[*_#=~-]*\s*$")
+LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[A-Za-z][A-Za-z'’ ]{1,24}?)\s*:?\s*[*_#=~-]*\s*$")
 NOTE_LABELS = frozenset({"notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes", "chapter notes"})
 
 
 def bare_label(ctx: Context, i: int) -> int:
     """Summary / John finds the violin in the skip outside 221B."""
-    match = LABEL_ONLY.match(ctx.chunks[i].text)
+    match = LABEL_LINE.match(ctx.chunks[i].text)
     if not match or len(ctx.chunks[i].lines) != 1:
         return 0
     label = match.group("label").strip().lower().replace("’", "'")
@@ -341,9 +341,9 @@ def bare_label(ctx: Context, i: int) -> int:
     end = i + 1
     while end < len(ctx.chunks) and end - i <= 6:
         text = ctx.chunks[end].text
-        if _is_heading_line(text) or LABEL_ONLY.match(text) and header_key(text + ":") or symbol_line(ctx.chunks[end]):
+        if _is_heading_line(text) or LABEL_LINE.match(text) and header_key(text + ":") or symbol_line(ctx.chunks[end]):
             break
-        if LABEL_ONLY.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
+        if LABEL_LINE.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
             break
         end += 1
     if end >= len(ctx.chunks) or end - i > 6:
@@ -363,7 +363,7 @@ def spaced_label(ctx: Context, i: int) -> int:
 
 def label_note(ctx: Context, i: int) -> int:
     """Notes / Written for the 2015 exchange. Thank you to my mods!"""
-    match = LABEL_ONLY.match(ctx.chunks[i].text)
+    match = LABEL_LINE.match(ctx.chunks[i].text)
     if not match or match.group("label").strip().lower().replace("’", "'") not in NOTE_LABELS:
         return 0
     return bare_label(ctx, i)
@@ -382,7 +382,9 @@ def note_continuation(ctx: Context, i: int) -> int:
         chunk = ctx.chunks[j]
         if len(chunk.text) > 500 or _is_heading_line(chunk.text) or symbol_line(chunk) or decorated_break(chunk):
             break
-        if writer_talk(chunk.text) or REVIEW_REPLY.match(chunk.text):
+        text = chunk.text.strip()
+        talk = writer_talk(text) or (NOTE_JARGON.search(text) and not text.startswith(('"', "“")))
+        if talk or REVIEW_REPLY.match(text):
             last, quiet = j - i + 1, 0
         else:
             quiet += 1
@@ -441,9 +443,13 @@ STRONG_TALK = re.compile(
 )
 WEAK_TALK = re.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
-        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|unbeta(?:ed|'d)?
+        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
         |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi)\b""",
     re.IGNORECASE | re.VERBOSE,
+)
+NOTE_JARGON = re.compile(
+    r"\b(?:spoilers?|beta(?:ed|'d)?|unbeta(?:ed|'d)?|au|ooc|canon|pov|prompt|songfic|drabble|ficlet|wip|fanfic|fic|kudos|reviews?)\b",
+    re.IGNORECASE,
 )
 TALKER = re.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
 
@@ -618,7 +624,7 @@ DECORATED_WORDS = re.compile(r"^\s*[~*=#+·•-]{2,}\s*(?P<words>[^\W\d_][\w'’
 def decorated_words(chunk: Chunk) -> bool:
     """~*~ Later ~*~"""
     match = DECORATED_WORDS.match(chunk.text) if len(chunk.lines) == 1 else None
-    return bool(match) and len(match.group("words").split()) <= 3
+    return bool(match) and len(match.group("words").split()) <= 3 and not END_MARKER.match(match.group("words"))
 
 
 def header_block(ctx: Context, i: int) -> int:
@@ -626,9 +632,13 @@ def header_block(ctx: Context, i: int) -> int:
     if not header_key(ctx.chunks[i].lines[0]):
         return 0
     end = i
+    labels = set()
     while end < len(ctx.chunks) and header_key(ctx.chunks[end].lines[0]) and (end == i or ctx.adjacent(end)):
+        labels.add(header_key(ctx.chunks[end].lines[0])[0])  # type: ignore[index]
         end += 1
-    return end - i if end - i >= 3 else 0
+    # an e-mail quoted in the story has From/To/Subject/Date; a reposted part has more
+    story_fields = labels - {"From", "To", "Subject", "Date", "Reply-To", "Sender", "References", "In-Reply-To"}
+    return end - i if end - i >= 3 and story_fields else 0
 
 
 def chapter_heading(chunk: Chunk) -> bool:
@@ -837,7 +847,8 @@ def epigraph(ctx: Context, i: int) -> int:
 END_MARKER = re.compile(
     r"""^\s*[\[(*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
-        |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*\s*$""",
+        |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*
+        (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 GUTENBERG_END = re.compile(r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg", re.IGNORECASE)

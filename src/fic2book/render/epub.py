@@ -129,9 +129,9 @@ def epub_bytes(model: Book, *, identifier: str, style: str | None = None) -> byt
         book.add_author(author, uid=f"creator{number}")
     if meta.summary:
         book.add_metadata("DC", "description", meta.summary)
-    for label, value in meta.fields:
-        if label in ("Fandom", "Genre", "Category", "Tags"):
-            for subject in (v.strip() for v in value.split(",")):
+    for field_ in meta.fields:
+        if field_.label in ("Fandom", "Genre", "Category", "Tags"):
+            for subject in (v.strip() for v in field_.value.split(",")):
                 if subject:
                     book.add_metadata("DC", "subject", subject)
     _accessibility(book, model)

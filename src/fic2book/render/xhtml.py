@@ -123,6 +123,9 @@ def block_html(block: Block, book: Book) -> str:
             level = min(max(block.level, 2), 6)
             return f"<h{level}>{inline(block.content)}</h{level}>"
         case SceneBreak():
+            if any(ch.isalnum() for ch in block.marker):
+                # "~*~ Later ~*~", "xXx": the author's own ornament, words and all
+                return f'<p class="scene-break" role="separator">{esc(block.marker)}</p>'
             return '<hr class="scene-break"/>'
         case EndMatter():
             return f'<p class="end-matter">{inline(block.content)}</p>'
@@ -187,14 +190,15 @@ def title_document(book: Book) -> Document:
         f'<h1 class="title">{esc(meta.title)}</h1>',
         f'<p class="author">by {esc(" & ".join(meta.authors))}</p>',
     ]
-    if meta.fields:
+    info = [f for f in meta.fields if f.label != "Summary"]
+    if info:
         parts.append('<dl class="story-info">')
-        for label, value in meta.fields:
-            parts.append(f"<dt>{esc(label)}</dt><dd>{inline((Span(value),))}</dd>")
+        for field_ in info:
+            parts.append(f"<dt>{esc(field_.written or field_.label)}</dt><dd>{inline((Span(field_.value),))}</dd>")
         parts.append("</dl>")
-    if meta.summary:
-        parts.append('<div class="summary"><h2>Summary</h2>')
-        parts.extend(f"<p>{esc(line)}</p>" for line in meta.summary.split("\n") if line.strip())
+    for field_ in (f for f in meta.fields if f.label == "Summary"):
+        parts.append(f'<div class="summary"><h2>{esc(field_.written or field_.label)}</h2>')
+        parts.extend(f"<p>{esc(line)}</p>" for line in field_.value.split("\n") if line.strip())
         parts.append("</div>")
     parts.append("</section>")
     return Document(TITLE_FILE, "titlepage", "Title Page", page(book, meta.title, "\n".join(parts), body_type="frontmatter"))
