@@ -73,9 +73,21 @@ _MASTER = re.compile(
     r"|\.(?: \.){2,}"
 )
 
+# Quotes whose neighbours settle them without any state: the apostrophe or
+# closing ’ after a letter, “ between a space and a word, ” after a letter.
+# They are rewritten in place (same length, so positions do not move) by
+# three fast passes before the main loop, which then reads them as curly
+# quotes. Digits are left to the loop (6'2", 12"), and so is ' before : or ;
+# (the emoticon D':).
+_FAST_APOSTROPHE = re.compile(r"'(?:(?<=[^\W\d_]')(?![:;])|(?<=\d')(?=[^\W\d_]))")
+_FAST_OPEN = re.compile(r'"(?<=\s")(?=[^\W_])')
+_FAST_CLOSE = re.compile(r'"(?<=[^\W\d_]")(?![^\W_])')
+
 _ELISION = re.compile(
     "'(?:"
-    + "|".join(re.escape(w) for w in sorted(ELISIONS, key=len, reverse=True))
+    + "|".join(
+        re.escape(w).replace("'", "['’]") for w in sorted(ELISIONS, key=len, reverse=True)
+    )
     + r")(?![^\W_])",
     re.IGNORECASE,
 )
@@ -161,6 +173,11 @@ def _art_token(text: str, i: int) -> tuple[int, bool]:
     return hi, _HAS_ALNUM.search(token) is None and _ART_SIGNAL.search(token) is not None
 
 
+def _count_double(text: str, lo: int, hi: int) -> int:
+    """Double quote marks in ``text[lo:hi]``, straight or curly."""
+    return text.count('"', lo, hi) + text.count("“", lo, hi) + text.count("”", lo, hi)
+
+
 def _double_open_at(text: str, lo: int, hi: int, is_open: bool) -> bool:
     """Whether a double quotation is open at ``hi``, given that it was
     ``is_open`` at ``lo`` and only curly quotes lie in between. A line break
@@ -189,14 +206,18 @@ def _single_open_at(text: str, lo: int, hi: int, is_open: bool) -> bool:
     return True if a >= 0 else is_open
 
 
-def _edits(text: str) -> list[tuple[int, int, str]]:
-    """The ``(start, end, replacement)`` changes for ``text``, in order."""
+def _edits(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` with the context-free quotes made curly (same length), and the
+    ``(start, end, replacement)`` changes still to make to it, in order."""
     edits: list[tuple[int, int, str]] = []
-    spans = (
-        _protected_spans(text)
-        if ("@" in text or "://" in text or "www." in text or "WWW." in text)
-        else None
-    )
+    if "@" in text or "://" in text or "www." in text or "WWW." in text:
+        spans = _protected_spans(text)
+    else:
+        spans = None
+        if "'" in text:
+            text = _FAST_APOSTROPHE.sub("’", text)
+        if '"' in text:
+            text = _FAST_CLOSE.sub("”", _FAST_OPEN.sub("“", text))
     k = 0
     n_spans = len(spans) if spans else 0
     size = len(text)
@@ -209,7 +230,7 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
     last_out = ""  # so a quote sees the smart form of its neighbour
     art_hi = -1  # memo of the last art test: positions below art_hi share it
     art = False
-    rest_pos = rest_end = -1  # for the inch test: '"' in text[rest_pos:rest_end]
+    rest_pos = rest_end = -1  # for the inch test: quote marks in text[rest_pos:rest_end]
     rest = 0
     cat_get = _CAT.get
 
@@ -252,21 +273,21 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
                 closing = True
                 if c == '"' and "0" <= p <= "9":
                     # Inches after a number, unless it closes a quotation:
-                    # inside one, an even number of '"' left on the line
-                    # means this one is the closing quote.
+                    # inside one, an even number of double quote marks left
+                    # on the line means this one is the closing quote.
                     dq = _double_open_at(text, dq_pos, s, dq)
                     dq_pos = e
                     if not dq:
                         closing = None
                     else:
-                        # '"' left on this line, counted incrementally
+                        # quote marks left on this line, counted incrementally
                         if e > rest_end:
                             rest_end = text.find("\n", e)
                             if rest_end < 0:
                                 rest_end = size
-                            rest = text.count('"', e, rest_end)
+                            rest = _count_double(text, e, rest_end)
                         else:
-                            rest -= text.count('"', rest_pos, e)
+                            rest -= _count_double(text, rest_pos, e)
                         rest_pos = e
                         if rest % 2:
                             closing = None
@@ -367,7 +388,7 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
                 continue
         edits.append((s, e, rep))
         last_end, last_out = e, rep[-1]
-    return edits
+    return text, edits
 
 
 def smarten(text: str) -> str:
@@ -379,11 +400,11 @@ def smarten(text: str) -> str:
     dialogue whose paragraphs are not closed comes out right.
 
     A digit followed by ``"`` is an inch mark (``12"`` -> 12″) unless a
-    double quotation is open and an even number of ``"`` follow on the same
-    line, in which case it closes the quotation: ``"Back at 5"`` closes,
+    double quotation is open and an even number of double quote marks follow
+    on the same line, in which case it closes the quotation: ``"Back at 5"`` closes,
     ``"He is 6'2" tall"`` keeps the inch mark.
     """
-    edits = _edits(text)
+    text, edits = _edits(text)
     if not edits:
         return text
     out = []
@@ -409,10 +430,7 @@ def smarten_segments(segments: Sequence[str]) -> list[str]:
     one(s), which can leave a segment empty.
     """
     segments = list(segments)
-    text = "".join(segments)
-    edits = _edits(text)
-    if not edits:
-        return segments
+    text, edits = _edits("".join(segments))
     result: list[str] = []
     pos = 0  # where the current segment starts in ``text``
     cur = 0  # first character of ``text`` not yet copied or replaced

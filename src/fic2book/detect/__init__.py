@@ -194,6 +194,12 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     while start > 0 and ctx.kinds[start - 1] not in ("heading", "front_matter"):
         start -= 1
     for j in range(end - 1, max(start, end - AFTER_THE_END - 1) - 1, -1):
+        if ctx.chunks[j].text.strip() == "--" and rules[j] != "override":
+            # "-- " opens an e-mail signature: it and what follows are the author's
+            for k in range(j, end):
+                if rules[k] != "override" and ctx.kinds[k] in ("prose", "scene_break"):
+                    ctx.kinds[k], rules[k] = "note", "signature_block"
+            return _after_the_end(ctx, rules, j)
         if ctx.kinds[j] == "prose" and rules[j] != "override" and end_marker(ctx.chunks[j]):
             ctx.kinds[j], rules[j] = "end_matter", "end_marker"
             in_licence = False

@@ -151,7 +151,7 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
 
 
 SECTION_LABEL = re.compile(
-    r"^\s*(?:summary|notes|chapter\s+text|work\s+text|author['’]?s\s+notes?|end\s+notes|chapter\s+notes|series\s+this\s+work\s+belongs\s+to)\s*:?\s*$",
+    r"^\s*(?:summary|notes|chapter\s+text|work\s+text|author['’]?s\s+notes?|end\s+notes|chapter\s+(?:end\s+)?notes|series\s+this\s+work\s+belongs\s+to)\s*:?\s*$",
     re.IGNORECASE,
 )
 

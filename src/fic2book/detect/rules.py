@@ -79,6 +79,22 @@ HEADER_KEYS: dict[str, str] = {
     "published": "Published", "updated": "Updated", "completed": "Completed", "posted": "Published",
     "chapters": "Chapters", "timeline": "Timeline", "setting": "Setting", "prompt": "Prompt",
     "challenge": "Prompt", "written for": "Prompt", "posted by": "Author",
+    # other languages' archives
+    "titulo": "Title", "título": "Title", "titre": "Title", "titel": "Title", "titolo": "Title",
+    "autor": "Author", "autora": "Author", "auteur": "Author", "autore": "Author", "autrice": "Author",
+    "pareja": "Pairing", "parejas": "Pairing", "couple": "Pairing", "pairing(s)": "Pairing", "coppia": "Pairing",
+    "clasificación": "Rating", "clasificacion": "Rating", "classement": "Rating", "bewertung": "Rating", "classificazione": "Rating",
+    "advertencias": "Warnings", "advertencia": "Warnings", "avertissement": "Warnings", "avertissements": "Warnings",
+    "warnungen": "Warnings", "avvertimenti": "Warnings", "avisos": "Warnings",
+    "resumen": "Summary", "résumé": "Summary", "resume": "Summary", "zusammenfassung": "Summary", "riassunto": "Summary",
+    "sinopsis": "Summary", "resumo": "Summary", "inhalt": "Summary",
+    "descargo de responsabilidad": "Disclaimer", "descargo": "Disclaimer", "aviso legal": "Disclaimer",
+    "personajes": "Characters", "personnages": "Characters", "personaggi": "Characters", "charaktere": "Characters",
+    "género": "Genre", "genero": "Genre", "genre(s)": "Genre", "palabras": "Word count", "mots": "Word count", "wörter": "Word count",
+    "idioma": "Language", "langue": "Language", "sprache": "Language", "estado": "Status", "statut": "Status",
+    # more English archive fields
+    "keywords": "Tags", "category/genre": "Genre", "crossover": "Fandom", "universe": "Fandom", "distribution": "Archiving",
+    "content notes": "Warnings", "content note": "Warnings", "tw": "Warnings", "recipient": "Dedication", "gift for": "Dedication",
     # e-mail / Usenet headers
     "from": "From", "to": "To", "subject": "Subject", "date": "Date", "newsgroups": "Newsgroups",
     "message-id": "Message-ID", "organization": "Organization", "reply-to": "Reply-To", "sender": "Sender",
@@ -97,7 +113,7 @@ DISPLAY_FIELDS = frozenset(
 """Fields that describe the story and belong on the title page; the rest
 (disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
-HEADER_LINE = re.compile(r"^\s*[*_]*(?P<key>[A-Za-z][A-Za-z'’ -]{0,24}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*))?$")
+HEADER_LINE = re.compile(r"^\s*[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*))?$")
 
 
 def header_key(line: str) -> tuple[str, str] | None:
@@ -178,16 +194,21 @@ def header_continuation(ctx: Context, i: int) -> int:
     if ctx.prev_kind(i) != "front_matter" or not ctx.adjacent(i) or len(chunk.lines) != 1:
         return 0
     line = chunk.lines[0]
-    prev = ctx.chunks[i - 1].lines[-1]
-    field_ = header_key(prev)
     if re.match(r"^(?:\t| {2,})\S", line):
         return 1  # indented values, as archive downloads write them
+    if _is_heading_line(line) or NOTE_LABEL.match(line) or pov_heading(chunk) or symbol_line(chunk):
+        return 0
+    prev = ctx.chunks[i - 1].lines[-1]
+    field_ = header_key(prev)
     if field_ is not None and not field_[1]:
         return 1  # "Rating:" with its value on the next line
     if re.match(r"^\s*[A-Z][\w'’ -]{1,24}:\s+\S", line) and not _is_heading_line(line) and not NOTE_LABEL.match(line):
         return 1  # an unfamiliar field in the same header block ("Posted by: x")
-    if field_ is not None and not field_[1].rstrip().endswith((".", "!", "?", "”", '"')) and line.lstrip()[:1].islower():
-        return 1  # a wrapped value
+    if not prev.rstrip().endswith((".", "!", "?", "”", '"', ":")) and re.match(r"^\s*[a-z0-9(]", line):
+        return 1  # a wrapped value: the line above stopped mid-sentence
+    later = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    if later is not None and ctx.adjacent(i + 1) and header_key(later.lines[0]):
+        return 1  # between two fields of one block
     return 0
 
 
@@ -238,12 +259,29 @@ ARCHIVE = re.compile(
 )
 
 
+QUOTED_POST = re.compile(r"^\s*(?:>|in\s+article\s+<|on\s+.{3,60}\s+wrote:|.{1,60}\s+(?:wrote|writes|said|asked):\s*$)", re.IGNORECASE)
+
+
+def quoted_post(ctx: Context, i: int) -> int:
+    """In article <x@news.example.net>, someone@example.net wrote: | >Is there a part two?"""
+    chunk = ctx.chunks[i]
+    if all(QUOTED_POST.match(line) for line in chunk.lines):
+        return 1
+    # "anonymous asked:" under a blog name, then the ask itself
+    if len(chunk.lines) <= 3 and QUOTED_POST.match(chunk.lines[-1]) and re.search(r"(?:asked|wrote):\s*$", chunk.lines[-1]):
+        return 2 if i + 1 < len(ctx.chunks) and len(ctx.chunks[i + 1].text) <= 600 else 1
+    return 0
+
+
 def archive_header(chunk: Chunk) -> bool:
     """Posted originally on the Archive of Our Own at http://archiveofourown.org/works/1."""
     return any(ARCHIVE.search(line) for line in chunk.lines)
 
 
-BYLINE = re.compile(r"^\s*(?:by|written\s+by|a\s+(?:story|fic|one-?shot)\s+by|story\s+by)[:\s]+(?P<name>.+?)\s*$", re.IGNORECASE)
+BYLINE = re.compile(
+    r"^\s*(?:by|written\s+by|a\s+(?:story|fic|one-?shot)\s+by|story\s+by|por|par|von|di|de|escrito\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
+    re.IGNORECASE,
+)
 
 
 def byline_name(line: str) -> str | None:
@@ -261,7 +299,7 @@ def byline_name(line: str) -> str | None:
 def byline(chunk: Chunk) -> bool:
     """by jane_doe"""
     lines = chunk.lines
-    return len(lines) <= 4 and any(byline_name(line) for line in lines[:2]) and all(len(ln.strip()) <= 90 for ln in lines)
+    return len(lines) <= 4 and any(byline_name(line) for line in lines[:3]) and all(len(ln.strip()) <= 90 for ln in lines)
 
 
 def title_line(ctx: Context, i: int) -> int:
@@ -282,8 +320,12 @@ CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents:?\s*$", re.IGNORECASE)
 
 def table_of_contents(ctx: Context, i: int) -> int:
     """Table of Contents / Chapter 1: Rain | Chapter 2: Snow / Chapter 1: Rain / It rained."""
-    if not CONTENTS.match(ctx.chunks[i].text):
+    first = ctx.chunks[i]
+    if not CONTENTS.match(first.lines[0]):
         return 0
+    if len(first.lines) > 1:
+        # "Table of Contents" with its entries on the lines right under it
+        return 1 if all(_toc_entry(line) for line in first.lines[1:]) else 0
     j = i + 1
     entries = 0
     while j < len(ctx.chunks):
@@ -326,7 +368,10 @@ def centred_block(chunk: Chunk) -> bool:
 
 
 LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[A-Za-z][A-Za-z'’ ]{1,24}?)\s*:?\s*[*_#=~-]*\s*$")
-NOTE_LABELS = frozenset({"notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes", "chapter notes"})
+NOTE_LABELS = frozenset({
+    "notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes",
+    "chapter notes", "chapter end notes", "work notes",
+})
 
 
 def bare_label(ctx: Context, i: int) -> int:
@@ -404,19 +449,38 @@ def dedication_line(ctx: Context, i: int) -> int:
     return 1 if ctx.prev_kind(i) == "front_matter" or i == 0 else 0
 
 
+MAIL_ONLY = frozenset({"From", "To", "Subject", "Date", "Reply-To", "Sender", "References", "In-Reply-To"})
+
+
+def header_preface(ctx: Context, i: int) -> int:
+    """wolfsbane_writes | November 3rd, 2007 / Title: Salt Lines"""
+    chunk = ctx.chunks[i]
+    if i != 0 or i + 1 >= len(ctx.chunks) or len(chunk.lines) > 6 or any(len(ln.strip()) > 70 for ln in chunk.lines):
+        return 0
+    if chunk.text.rstrip().endswith((".", "!", "?", '"', "”")) or _is_heading_line(chunk.text):
+        return 0
+    nxt = ctx.chunks[i + 1]
+    found = header_key(nxt.lines[0])
+    if found:
+        return 1 if found[0] not in MAIL_ONLY else 0
+    return 1 if QUOTED_POST.match(nxt.lines[0]) or byline(nxt) or archive_header(nxt) else 0
+
+
 def header_sandwich(ctx: Context, i: int) -> int:
     """The Girl Who Waited | By: PondLife93 / Amy waits for the Doctor. Again. / Rated: K+ - English"""
     if ctx.prev_kind(i) != "front_matter" or i + 1 >= len(ctx.chunks) or len(ctx.chunks[i].text) > 800:
         return 0
     nxt = ctx.chunks[i + 1]
-    return 1 if header_key(nxt.lines[0]) or archive_header(nxt) else 0
+    if not (header_key(nxt.lines[0]) or archive_header(nxt) or NOTE_LABEL.match(nxt.lines[0])):
+        return 0
+    return 0 if epigraph(ctx, i) else 1
 
 
 # ---- notes
 
 NOTE_LABEL = re.compile(
     r"""^[\s(\[{*~_-]*
-        (?:a\s*/\s*n|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
+        (?:a\s*/\s*n(?:\s*\d{1,2})?|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
@@ -438,13 +502,15 @@ STRONG_TALK = re.compile(
         |thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:for\s+(?:reading|reviewing|the\s+(?:reviews|favou?rites|follows|kudos|comments))
             |to\s+(?:my\s+)?(?:beta|everyone|all))
         |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
-        |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—])""",
+        |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
+        |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+more\s+notes)""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = re.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
         |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
-        |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi)\b""",
+        |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
+        |feedback|concrit|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
     re.IGNORECASE | re.VERBOSE,
 )
 NOTE_JARGON = re.compile(
@@ -503,7 +569,8 @@ def bracketed_aside(chunk: Chunk) -> bool:
 
 CHROME = re.compile(
     r"^\s*(?:actions|kudos\s*♥?|bookmark|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
-    r"back\s+to\s+top|top\s+of\s+work|tags?:.*|mood:.*|music:.*|location:.*)\s*$",
+    r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
+    r"|\d[\d,]*\s+notes|reblog.*|#\S.*)\s*$",
     re.IGNORECASE,
 )
 
@@ -569,20 +636,27 @@ NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]?(?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final"
+    r"|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|un|une|deux|trois|quatre|cinq|eins|zwei|drei|vier|f[üu]nf"
+)
+CHAPTER_WORDS = (
+    r"chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day"
+    r"|cap[ií]tulo|cap\.|chapitre|kapitel|capitolo|parte|partie|teil|libro|livre|buch|tomo|episodio|épisode"
 )
 CHAPTER_HEADING = re.compile(
-    rf"""^\s*[*_#~=\[-]*\s*(?:chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day)\s*
+    rf"""^\s*[^\w\s"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*
         (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?
-        (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[*_~=\]-]*$""",
+        (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[^\w\s]{{0,6}}$""",
     re.IGNORECASE | re.VERBOSE,
 )
 NAMED_HEADING = re.compile(
-    r"""^\s*[*_#~=\[-]*\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text)\b
+    r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
+        |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio)\b
         (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 NUMBERED_HEADING = re.compile(
-    r"^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$"
+    r"^\s*[~*=#-]{1,3}\s*(?:\d{1,3}|[IVXLC]{1,7})\s*[~*=#-]{1,3}\s*$"
+    r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$"
 )
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$")
@@ -599,7 +673,7 @@ def _sentence_like(text: str) -> bool:
 
 
 CHAPTER_PREFIX = re.compile(
-    rf"^\s*[*_#~=\[-]*\s*(?:chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day)\s*"
+    rf"^\s*[^\w\s\"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*"
     rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -611,6 +685,8 @@ def _plain_title_ok(line: str) -> bool:
     if not match:
         return True
     rest = match.group("rest").strip().strip("*_~=]-").strip()
+    if line[match.start("rest") - 1 : match.start("rest")] in (":", "."):
+        return True  # "Capítulo 1: La muralla", "Chapter 3. the end of it"
     if not rest or match.group("rest")[:1] not in (" ", "\t") or re.match(r"^[:.\-–—|/,(]", rest):
         return True
     words = [w for w in re.findall(r"[^\W\d_]+", rest)]
@@ -628,7 +704,7 @@ def decorated_words(chunk: Chunk) -> bool:
 
 
 def header_block(ctx: Context, i: int) -> int:
-    """It rained. / From: dana@example.edu | Newsgroups: alt.tv.x-files.creative | Subject: Part 2/2"""
+    """The rain went on all night, and nobody in the house slept. / From: dana@example.edu | Newsgroups: alt.tv.x-files.creative | Subject: Part 2/2"""
     if not header_key(ctx.chunks[i].lines[0]):
         return 0
     end = i
@@ -637,7 +713,7 @@ def header_block(ctx: Context, i: int) -> int:
         labels.add(header_key(ctx.chunks[end].lines[0])[0])  # type: ignore[index]
         end += 1
     # an e-mail quoted in the story has From/To/Subject/Date; a reposted part has more
-    story_fields = labels - {"From", "To", "Subject", "Date", "Reply-To", "Sender", "References", "In-Reply-To"}
+    story_fields = labels - MAIL_ONLY
     return end - i if end - i >= 3 and story_fields else 0
 
 
@@ -704,6 +780,18 @@ DATE_WORDS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d|\d{4}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
+
+
+PART_TITLE = re.compile(
+    r"^\s*[A-Z][^.!?]{1,50}?\s*(?:[,:\-–—(]\s*)?(?:part|pt\.?)\s+(?:\d{1,2}(?:\s*(?:/|of)\s*\d{1,2})?|[ivx]{1,5}|"
+    + NUMBER_WORDS + r")\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def part_title(chunk: Chunk) -> bool:
+    """Ice Road, part three"""
+    return len(chunk.lines) == 1 and bool(PART_TITLE.match(chunk.text))
 
 
 def heading_title(ctx: Context, i: int) -> int:
@@ -847,7 +935,8 @@ def epigraph(ctx: Context, i: int) -> int:
 END_MARKER = re.compile(
     r"""^\s*[\[(*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
-        |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?)\s*[.!?…\])*~=_-]*
+        |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
+        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|end\s+(?:of\s+)?part\s*[\w/]*)\s*[.!?…\])*~=_-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -855,7 +944,8 @@ GUTENBERG_END = re.compile(r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg",
 LICENCE = re.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
-    r"|unsubscribe|mailing\s+list|list\s+archives?",
+    r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv"
+    r"|drop\s+by\s+the\s+archive\s+and\s+comment",
     re.IGNORECASE,
 )
 
@@ -877,6 +967,7 @@ RULES: tuple[Rule, ...] = (
     Rule("yaml_field", "front_matter", "file_head", yaml_field),
     Rule("gutenberg_header", "front_matter", "file_head", gutenberg_header),
     Rule("archive_header", "front_matter", "file_head", _one(archive_header)),
+    Rule("quoted_post", "front_matter", "file_head", quoted_post),
     Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "file_head", header_continuation),
@@ -894,12 +985,14 @@ RULES: tuple[Rule, ...] = (
     Rule("decorated_words", "scene_break", "any", _one(decorated_words)),
     Rule("header_block", "front_matter", "any", header_block),
     Rule("heading_title", "heading", "any", heading_title),
+    Rule("part_title", "heading", "head", _one(part_title)),
     Rule("repeated_title", "heading", "head", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
     Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("byline", "front_matter", "file_head", _one(byline)),
     Rule("bare_label", "front_matter", "file_head", bare_label),
     Rule("header_sandwich", "front_matter", "file_head", header_sandwich),
+    Rule("header_preface", "front_matter", "file_head", header_preface),
     Rule("dedication_line", "front_matter", "file_head", dedication_line),
     Rule("note_continuation", "note", "head", note_continuation),
     Rule("note_signature", "note", "head", note_signature),
