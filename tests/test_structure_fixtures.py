@@ -46,15 +46,19 @@ def test_fixture_reads_as_labelled(story):
     assert not wrong, wrong
 
 
-HELDOUT = sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.txt"))
+HELDOUT = {name: sorted((ROOT / "tests" / "fixtures" / name).glob("*.txt")) for name in ("heldout", "heldout2")}
 
 
-@pytest.mark.parametrize("corpus", ["tuned", "heldout"])
+@pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2"])
 def test_corpus_meets_the_accuracy_targets(corpus):
-    """Line accuracy >= 98 % and macro F1 >= 0.90, on the tuned corpus and on the held-out stories."""
+    """Line accuracy >= 98 % and macro F1 >= 0.90 on every corpus.
+
+    The held-out sets were written blind to the detector; their first-contact scores
+    (before any rule was changed for them) are in the README.
+    """
     score = runpy.run_path(str(ROOT / "scripts" / "score"))
     pairs = []
-    for story in FIXTURES if corpus == "tuned" else HELDOUT:
+    for story in FIXTURES if corpus == "tuned" else HELDOUT[corpus]:
         pairs.extend(score["score_file"](story)[0])
     result = score["summarise"](pairs)
     assert result["accuracy"] >= 0.98, result

@@ -6,8 +6,10 @@ and getting them wrong is the first thing a reader notices: the classic
 failures of other converters are an opening quote in ``'cause`` or
 ``rock 'n' roll`` and an en dash for ``---``. This module fixes the
 punctuation of one paragraph at a time, using only the characters around
-each mark and a little open/closed state, in one linear pass of a single
-precompiled regular expression.
+each mark and a little open/closed state. It is linear in the length of the
+text: a few passes of precompiled regular expressions whose every branch
+starts with a literal character (so the engine skips ahead), and a Python
+loop over the few marks that need a decision.
 
 Rules, in short:
 
@@ -73,15 +75,18 @@ _MASTER = re.compile(
     r"|\.(?: \.){2,}"
 )
 
-# Quotes whose neighbours settle them without any state: the apostrophe or
-# closing ’ after a letter, “ between a space and a word, ” after a letter.
-# They are rewritten in place (same length, so positions do not move) by
-# three fast passes before the main loop, which then reads them as curly
-# quotes. Digits are left to the loop (6'2", 12"), and so is ' before : or ;
-# (the emoticon D':).
-_FAST_APOSTROPHE = re.compile(r"'(?:(?<=[^\W\d_]')(?![:;])|(?<=\d')(?=[^\W\d_]))")
+# Quotes whose neighbours settle them without any state: ’ after a letter
+# (apostrophe or closing quote), “ between a space and a word, ” after a
+# letter, and ” or ’ after a word and its . , ; : ! ? at the end of a word.
+# Most quotes in prose are one of these. They are rewritten in place (same
+# length, so positions do not move) by fast passes before the main loop,
+# which then reads them as curly quotes. Digits are left to the loop (6'2",
+# 12"), and so is ' before : or ; (the emoticon D':).
+_FAST_APOSTROPHE = re.compile(
+    r"'(?:(?<=[^\W\d_]')(?![:;])|(?<=\d')(?=[^\W\d_])|(?<=[^\W_][.,;:!?]')(?!\S))"
+)
 _FAST_OPEN = re.compile(r'"(?<=\s")(?=[^\W_])')
-_FAST_CLOSE = re.compile(r'"(?<=[^\W\d_]")(?![^\W_])')
+_FAST_CLOSE = re.compile(r'"(?:(?<=[^\W\d_]")(?![^\W_])|(?<=[^\W_][.,;:!?]")(?!\S))')
 
 _ELISION = re.compile(
     "'(?:"
@@ -218,6 +223,8 @@ def _edits(text: str) -> tuple[str, list[tuple[int, int, str]]]:
             text = _FAST_APOSTROPHE.sub("’", text)
         if '"' in text:
             text = _FAST_CLOSE.sub("”", _FAST_OPEN.sub("“", text))
+            if text[0] == '"' and text[1:2].isalnum():
+                text = "“" + text[1:]
     k = 0
     n_spans = len(spans) if spans else 0
     size = len(text)
@@ -429,6 +436,8 @@ def smarten_segments(segments: Sequence[str]) -> list[str]:
     where it starts and the rest of the marks are dropped from the following
     one(s), which can leave a segment empty.
     """
+    if len(segments) == 1:
+        return [smarten(segments[0])]
     segments = list(segments)
     text, edits = _edits("".join(segments))
     result: list[str] = []

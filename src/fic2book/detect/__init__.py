@@ -33,7 +33,21 @@ from ..model import (
 )
 from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
 from .inline import parse_inline
-from .rules import DISPLAY_FIELDS, GUTENBERG_END, HEADER_LINE, LABEL_LINE, RULES, Context, archive_chrome, attribution, byline_name, end_marker, header_key, licence_block
+from .rules import (
+    DISPLAY_FIELDS,
+    GUTENBERG_END,
+    HEADER_LINE,
+    LABEL_LINE,
+    RULES,
+    Context,
+    archive_chrome,
+    attribution,
+    byline_name,
+    end_marker,
+    header_key,
+    licence_block,
+    unquote,
+)
 
 KINDS: tuple[LineKind, ...] = ("front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter")
 
@@ -194,7 +208,7 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     while start > 0 and ctx.kinds[start - 1] not in ("heading", "front_matter"):
         start -= 1
     for j in range(end - 1, max(start, end - AFTER_THE_END - 1) - 1, -1):
-        if ctx.chunks[j].text.strip() == "--" and rules[j] != "override":
+        if ctx.chunks[j].lines[0].strip() == "--" and rules[j] != "override":
             # "-- " opens an e-mail signature: it and what follows are the author's
             for k in range(j, end):
                 if rules[k] != "override" and ctx.kinds[k] in ("prose", "scene_break"):
@@ -271,10 +285,11 @@ def _epigraphs(chunks: list[Chunk]) -> list[Epigraph]:
     out: list[Epigraph] = []
     lines: list[str] = []
     first = chunks[0].line
-    all_lines = [line.strip() for chunk in chunks for line in chunk.lines]
+    all_lines = [unquote(line).strip() for chunk in chunks for line in chunk.lines]
+    all_lines = [line for line in all_lines if line]
     for index, line in enumerate(all_lines):
         ends = index == len(all_lines) - 1 or re.match(r"^\s*[-–—―~]", line)
-        if lines and ends and attribution(line):
+        if lines and ends and attribution(line, closing_a_quote=True):
             out.append(Epigraph(tuple(parse_inline(ln) for ln in lines), parse_inline(_clean_attribution(line)), first))
             lines = []
             continue

@@ -103,6 +103,8 @@ def looks_wrapped(run: list[str], width: int) -> bool:
     if len(run) < 2 or width < 45 or width > WRAP_MAX:
         return False
     lines = [line.strip() for line in run]
+    if any(re.match(r"^[-–—―~]+\s*[A-Z]", line) for line in lines[1:]):
+        return False  # "- Avatar Roku" under a quotation credits it; it does not continue it
     full = 0
     for line, nxt in zip(lines, lines[1:]):
         if len(line) > WRAP_MAX:

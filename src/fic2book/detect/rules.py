@@ -266,7 +266,7 @@ def quoted_post(ctx: Context, i: int) -> int:
     """In article <x@news.example.net>, someone@example.net wrote: | >Is there a part two?"""
     chunk = ctx.chunks[i]
     if all(QUOTED_POST.match(line) for line in chunk.lines):
-        return 1
+        return 0 if epigraph(ctx, i) else 1
     # "anonymous asked:" under a blog name, then the ask itself
     if len(chunk.lines) <= 3 and QUOTED_POST.match(chunk.lines[-1]) and re.search(r"(?:asked|wrote):\s*$", chunk.lines[-1]):
         return 2 if i + 1 < len(ctx.chunks) and len(ctx.chunks[i + 1].text) <= 600 else 1
@@ -370,7 +370,7 @@ def centred_block(chunk: Chunk) -> bool:
 LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[A-Za-z][A-Za-z'’ ]{1,24}?)\s*:?\s*[*_#=~-]*\s*$")
 NOTE_LABELS = frozenset({
     "notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes",
-    "chapter notes", "chapter end notes", "work notes",
+    "chapter notes", "chapter end notes", "work notes", "review replies", "replies to reviews", "reviews", "replies",
 })
 
 
@@ -561,6 +561,31 @@ def note_signature(ctx: Context, i: int) -> int:
     return 1 if all(SIGNATURE.match(line) for line in chunk.lines) else 0
 
 
+def sign_off_name(ctx: Context, i: int) -> int:
+    """He left, and the house was quiet for a long time after that. / Thanks for reading! / xoxo, / Mags"""
+    chunk = ctx.chunks[i]
+    if i == 0 or len(chunk.lines) != 1 or len(chunk.text.split()) > 3:
+        return 0
+    above = ctx.chunks[i - 1].lines[-1]
+    sign_off = re.match(r"^\s*(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you|ta|thanks(?:\s+again)?)\b.{0,20}[,!]?\s*$", above, re.I)
+    name = re.fullmatch(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+){0,2}", chunk.text.strip())
+    return 1 if sign_off and name and ctx.kinds[i - 1] in ("prose", "note") and writer_talk_above(ctx, i - 1) else 0
+
+
+def writer_talk_above(ctx: Context, i: int) -> bool:
+    """The author's voice is near: one of the few paragraphs above talks about the writing."""
+    return any(writer_talk(ctx.chunks[j].text) or ctx.kinds[j] == "note" for j in range(max(0, i - 3), i + 1))
+
+
+def review_reply(chunk: Chunk) -> bool:
+    """It rained all night. / Tardisgirl42: haha yes the pies will come back, they are important"""
+    first = chunk.lines[0]
+    label = LABEL_LINE.match(first)
+    if label and label.group("label").strip().lower() in NOTE_LABELS:
+        return True
+    return all(REVIEW_REPLY.match(line) for line in chunk.lines) and not first.lstrip().startswith(('"', "“"))
+
+
 def bracketed_aside(chunk: Chunk) -> bool:
     """It rained. / [100 words]"""
     text = chunk.text.strip()
@@ -580,9 +605,16 @@ def archive_chrome(chunk: Chunk) -> bool:
     return all(CHROME.match(line) for line in chunk.lines)
 
 
+SIGN_OFF = re.compile(r"^\s*(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you(?:\s+soon)?|ta)\b.{0,20},\s*$", re.I)
+
+
 def signature(chunk: Chunk) -> bool:
     """He left her there in the rain, and he did not look back, not even once, not even when she called. / — Jess"""
-    return len(chunk.text) <= 60 and all(SIGNATURE.match(line) for line in chunk.lines)
+    if len(chunk.text) > 60:
+        return False
+    if len(chunk.lines) == 2 and SIGN_OFF.match(chunk.lines[0]) and re.fullmatch(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+)?", chunk.lines[1].strip()):
+        return not chunk.lines[0].lower().startswith("love")  # "Love, / Molly" ends letters in stories too
+    return all(SIGNATURE.match(line) for line in chunk.lines)
 
 
 # ---- scene breaks
@@ -611,15 +643,15 @@ BREAK_WORDS = re.compile(
 def decorated_break(chunk: Chunk) -> bool:
     """xXx"""
     line = chunk.lines[0].strip()
-    if len(chunk.lines) != 1 or len(line) > 60:
-        return False
+    if len(chunk.lines) != 1 or len(line) > 60 or line.endswith(","):
+        return False  # "xoxo," signs off a note
     if BREAK_WORDS.match(line):
         return True
     if not DECORATED.match(line) or len(line) < 3:
         return False
     letters = [c for c in line if c.isalnum()]
-    # "xXx", "oOo", "-o0o-": mixed case or digits, or symbols around the letters
-    return len(set(letters)) > 1 or len(letters) < len(line)
+    # "xXx", "oOo", "-o0o-": mixed case or digits, or symbols around the letters; "xxx" alone
+    return len(set(letters)) > 1 or len(letters) < len(line) or bool(re.fullmatch(r"[xX]{3,}", line))
 
 
 def centred_ornament(chunk: Chunk) -> bool:
@@ -687,20 +719,24 @@ def _plain_title_ok(line: str) -> bool:
     rest = match.group("rest").strip().strip("*_~=]-").strip()
     if line[match.start("rest") - 1 : match.start("rest")] in (":", "."):
         return True  # "Capítulo 1: La muralla", "Chapter 3. the end of it"
-    if not rest or match.group("rest")[:1] not in (" ", "\t") or re.match(r"^[:.\-–—|/,(]", rest):
+    if not rest or match.group("rest")[:1] not in (" ", "\t") or re.match(r"^\s*[:.\-–—|/,(]", match.group("rest")):
         return True
     words = [w for w in re.findall(r"[^\W\d_]+", rest)]
     small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "or", "with", "from", "by"}
     return not rest.endswith((".", ",", ";")) and all(w[0].isupper() or w.lower() in small for w in words)
 
 
-DECORATED_WORDS = re.compile(r"^\s*[~*=#+·•-]{2,}\s*(?P<words>[^\W\d_][\w'’ ]{0,24}?)\s*[~*=#+·•-]{2,}\s*$")
+DECORATED_WORDS = re.compile(r"^\s*(?P<left>[~*=#+·•-]{1,})\s*(?P<words>[^\W\d_][\w'’ ]{0,24}?)\s*(?P<right>[~*=#+·•-]{1,})\s*$")
 
 
 def decorated_words(chunk: Chunk) -> bool:
     """~*~ Later ~*~"""
     match = DECORATED_WORDS.match(chunk.text) if len(chunk.lines) == 1 else None
-    return bool(match) and len(match.group("words").split()) <= 3 and not END_MARKER.match(match.group("words"))
+    if not match or END_MARKER.match(match.group("words")):
+        return False
+    words = match.group("words").split()
+    thin = len(match.group("left")) < 2 or len(match.group("right")) < 2
+    return len(words) <= (1 if thin else 3)
 
 
 def header_block(ctx: Context, i: int) -> int:
@@ -739,6 +775,17 @@ NUMBER_WORD_LINE = re.compile(rf"^\s*[*_~=-]*\s*(?:{NUMBER_WORDS})\s*[*_~=-]*\s*
 NUMBER_TITLE = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<title>[A-Z\"“'‘].{0,60})$")
 
 
+def titled_heading(chunk: Chunk) -> bool:
+    """Low Tide | Chapter 1"""
+    return (
+        len(chunk.lines) == 2
+        and _is_heading_line(chunk.lines[1])
+        and _title_like(chunk.lines[0])
+        and len(chunk.lines[0].split()) <= 8
+        and not _is_heading_line(chunk.lines[0])
+    )
+
+
 def numbered_heading(chunk: Chunk) -> bool:
     """IV."""
     line = chunk.lines[0]
@@ -746,7 +793,7 @@ def numbered_heading(chunk: Chunk) -> bool:
         return bool(NUMBERED_HEADING.match(line)) and _title_like(chunk.lines[1], allow_period=True)
     if len(chunk.lines) != 1:
         return False
-    if NUMBERED_HEADING.match(line) or (line.strip().isupper() and NUMBER_WORD_LINE.match(line)):
+    if NUMBERED_HEADING.match(line) or ((line.strip().isupper() or line.strip().istitle()) and NUMBER_WORD_LINE.match(line)):
         return True
     titled = NUMBER_TITLE.match(line)
     return bool(titled) and len(titled.group("title").split()) <= 8 and _title_like(titled.group("title"))
@@ -836,9 +883,15 @@ ATTRIBUTION_SONG_BY = re.compile(
 ATTRIBUTION_TITLE_ARTIST = re.compile(r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50}?[\"”'’]?\s*[-–—,]\s*[A-Z][^.!?]{0,40}[~*]?\s*$")
 
 
-def attribution(line: str) -> bool:
-    """Whether ``line`` credits a quotation: "— Shakespeare", "'Song' by Artist", "Jon McLaughlin"."""
+def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
+    """Whether ``line`` credits a quotation: "— Shakespeare", "'Song' by Artist", "Jon McLaughlin".
+
+    ``closing_a_quote``: the line ends a block of verse or a blockquote, where a
+    dash-led line of a few words is a credit even in lower case ("— old proverb").
+    """
     text = line.strip()
+    if closing_a_quote and DASH_LED.match(text) and 0 < len(text.split()) <= 13 and not text.endswith(("?", "!")):
+        return True
     if not text or len(text) > 100 or _is_heading_line(text) or header_key(text) or END_MARKER.match(text):
         return False
     dash = ATTRIBUTION_DASH.match(text)
@@ -846,7 +899,8 @@ def attribution(line: str) -> bool:
         who = dash.group("who").rstrip("~). ")
         return _name_like(who.split(",")[0], 7) or bool(re.match(r"[\"“'‘A-Z]", who)) and len(who.split()) <= 10
     if ATTRIBUTION_SONG_BY.match(text):
-        tail = re.split(r"\b(?:by|from)\b|:|-", text, maxsplit=1, flags=re.IGNORECASE)[-1]
+        parts = re.split(r"\bby\b", text, flags=re.IGNORECASE)
+        tail = parts[-1] if len(parts) > 1 else re.split(r"\bfrom\b|:|-", text, maxsplit=1, flags=re.IGNORECASE)[-1]
         return _name_like(tail.split(",")[0].strip(" ~*\"”'’"), 7) or bool(re.fullmatch(r"\s*[\w.@-]+\s*", tail))
     if ATTRIBUTION_TITLE_ARTIST.match(text) and _name_like(re.split(r"[-–—,]", text)[-1].strip(" ~*"), 5):
         return True
@@ -876,7 +930,7 @@ def _verse_like(line: str) -> bool:
         and not header_key(text)
         and not DASH_LED.match(text)
         and not SALUTATION.match(text)
-        and not DATE_WORDS.search(text)
+        and not (DATE_WORDS.search(text) and re.search(r"\d", text))
     )
 
 
@@ -895,7 +949,7 @@ def epigraph(ctx: Context, i: int) -> int:
     """So close, so close / And still so far / Jon McLaughlin / He sat at his desk and waited for the phone."""
     first = ctx.chunks[i]
     credit = INLINE_CREDIT.match(first.text) if len(first.lines) == 1 else None
-    if credit and _name_like(credit.group("who").split(",")[0].rstrip(". "), 7) and _story_follows(ctx, i + 1):
+    if credit and len(credit.group("who").split()) <= 10 and not credit.group("who").rstrip().endswith(("?", "!")) and _story_follows(ctx, i + 1):
         return 1
     best = 0
     lines = 0
@@ -914,7 +968,7 @@ def epigraph(ctx: Context, i: int) -> int:
             continue
         nxt = ctx.chunks[j + 1] if j + 1 < len(ctx.chunks) else None
         credit_next = nxt is not None and len(nxt.lines) == 1 and DASH_LED.match(unquote(nxt.text)) and attribution(unquote(nxt.text))
-        if len(body) > 1 and attribution(body[-1]) and all(_verse_like(ln) for ln in chunk.lines[:-1]) and not credit_next:
+        if len(body) > 1 and attribution(body[-1], closing_a_quote=True) and all(_verse_like(ln) for ln in chunk.lines[:-1]) and not credit_next:
             if _story_follows(ctx, j + 1):
                 best = j - i + 1
             break
@@ -982,6 +1036,7 @@ RULES: tuple[Rule, ...] = (
     Rule("numbered_heading", "heading", "any", _one(numbered_heading)),
     Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
     Rule("pov_heading", "heading", "any", _one(pov_heading)),
+    Rule("titled_heading", "heading", "any", _one(titled_heading)),
     Rule("decorated_words", "scene_break", "any", _one(decorated_words)),
     Rule("header_block", "front_matter", "any", header_block),
     Rule("heading_title", "heading", "any", heading_title),
@@ -1003,6 +1058,8 @@ RULES: tuple[Rule, ...] = (
     Rule("licence_block", "end_matter", "tail", _one(licence_block)),
     Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
     Rule("signature", "note", "tail", _one(signature)),
+    Rule("sign_off_name", "note", "tail", sign_off_name),
+    Rule("review_reply", "note", "tail", _one(review_reply)),
     Rule("bracketed_aside", "note", "tail", _one(bracketed_aside)),
 )
 """Every rule, in the order they are tried; the first that matches wins."""
