@@ -503,12 +503,13 @@ STRONG_TALK = re.compile(
             |to\s+(?:my\s+)?(?:beta|everyone|all))
         |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
         |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
-        |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+more\s+notes)""",
+        |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+more\s+notes
+        |(?:next|new)\s+(?:chapter|update|part)\s+(?:soon|will|should|is|coming|up|out)|update\s+soon|more\s+soon)""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = re.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
-        |chapters?|story|stories|one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
+        |one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
         |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
         |feedback|concrit|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
     re.IGNORECASE | re.VERBOSE,
@@ -520,12 +521,22 @@ NOTE_JARGON = re.compile(
 TALKER = re.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
 
 
+NARRATOR_WORDS = re.compile(r"\b(?:chapters?|story|stories|readers?)\b", re.IGNORECASE)
+ADDRESS = re.compile(r"!|\b(?:you|your|you['’]re|guys|y['’]all|everyone|anyone)\b", re.IGNORECASE)
+
+
 def writer_talk(text: str) -> bool:
-    """The author talking about the writing, the reader or reviews, not the story speaking."""
+    """The author talking about the writing, the reader or reviews, not the story speaking.
+
+    "chapter" or "story" with "I" is also how narrators talk ("I must give one chapter
+    to Estella"), so those words count only when the reader is addressed or exclaimed at.
+    """
     text = text.strip()
     if text.startswith(('"', "“", "'", "‘")):
         return False
-    return bool(STRONG_TALK.search(text) or (WEAK_TALK.search(text) and TALKER.search(text)))
+    if STRONG_TALK.search(text) or (WEAK_TALK.search(text) and TALKER.search(text)):
+        return True
+    return bool(NARRATOR_WORDS.search(text) and ADDRESS.search(text))
 
 
 def chatty_preamble(ctx: Context, i: int) -> int:
@@ -539,7 +550,11 @@ def chatty_preamble(ctx: Context, i: int) -> int:
 
 def closing_chatter(chunk: Chunk) -> bool:
     """It rained all day. / Let me know what you think!"""
-    return len(chunk.text) <= 800 and writer_talk(chunk.text)
+    text = chunk.text.strip()
+    if len(text) > 800 or text.startswith(('"', "“", "'", "‘")):
+        return False
+    # a long paragraph that only mentions "chapter" or "my life" is a narrator, not the author
+    return bool(STRONG_TALK.search(text)) or (len(text) <= 400 and writer_talk(text))
 
 
 SIGNATURE = re.compile(
@@ -949,7 +964,7 @@ def epigraph(ctx: Context, i: int) -> int:
     """So close, so close / And still so far / Jon McLaughlin / He sat at his desk and waited for the phone."""
     first = ctx.chunks[i]
     credit = INLINE_CREDIT.match(first.text) if len(first.lines) == 1 else None
-    if credit and len(credit.group("who").split()) <= 10 and not credit.group("who").rstrip().endswith(("?", "!")) and _story_follows(ctx, i + 1):
+    if credit and credit.group("who")[:1].isupper() and len(credit.group("who").split()) <= 10 and not credit.group("who").rstrip().endswith(("?", "!")) and _story_follows(ctx, i + 1):
         return 1
     best = 0
     lines = 0
