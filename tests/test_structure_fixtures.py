@@ -63,3 +63,12 @@ def test_corpus_meets_the_accuracy_targets(corpus):
     result = score["summarise"](pairs)
     assert result["accuracy"] >= 0.98, result
     assert result["macro_f1"] >= 0.90, result
+
+
+def test_every_labels_file_is_well_formed():
+    """The labels themselves: kinds spelled right, ranges in order, every non-blank line once."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "fixtures" / "check_labels.py")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]

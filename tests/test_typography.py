@@ -29,6 +29,9 @@ CASES: list[tuple[str, str]] = [
     ('"..."', "“…”"),
     ('""', "“”"),
     ('He said"hello"to me.', "He said“hello”to me."),
+    # a lone quote between spaces closes the open quotation
+    ('"Hello, " she said.', "“Hello, ” she said."),
+    ("'Hello, ' she said.", "‘Hello, ’ she said."),
     ('"Café au lait?"', "“Café au lait?”"),
     # --- a quote at the start of a paragraph opens, even if never closed ----
     ('"And that was the first night.', "“And that was the first night."),

@@ -32,6 +32,17 @@ class Exit(IntEnum):
     USAGE = 2
 
 
+EncodingOption = Annotated[
+    Optional[str], typer.Option("--encoding", help="Read the input in this encoding instead of detecting it.")
+]
+FixTextOption = Annotated[bool, typer.Option("--fix-text/--no-fix-text", help="Repair mojibake such as donâ€™t.")]
+KindOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--kind", help="Correct the detector: LINES=KIND, e.g. 1-3=note (repeatable).", show_default=False),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on failure.")]
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -66,14 +77,11 @@ def build(
     author: Annotated[Optional[str], typer.Option(help="Author (default: the Author: header, else Unknown).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="Language as a BCP 47 tag, e.g. en, en-GB, pt-BR.")] = None,
     style: Annotated[Optional[str], typer.Option(help="Theme name or path to a .css file.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(help="Read the input in this encoding instead of detecting it.")] = None,
+    encoding: EncodingOption = None,
     smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
-    fix_text: Annotated[bool, typer.Option("--fix-text/--no-fix-text", help="Repair mojibake such as donâ€™t.")] = True,
-    kind: Annotated[
-        Optional[list[str]],
-        typer.Option("--kind", help="Correct the detector: LINES=KIND, e.g. 1-3=note (repeatable).", show_default=False),
-    ] = None,
-    debug: Annotated[bool, typer.Option(help="Show full tracebacks on failure.")] = False,
+    fix_text: FixTextOption = True,
+    kind: KindOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """Convert story files into ebooks named after their titles."""
     from .pipeline import FORMATS, Options, build as build_one
@@ -120,13 +128,10 @@ def build(
 def inspect(
     input: Annotated[Path, typer.Argument(help="A story file, or a folder of chapter files.", show_default=False)],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
-    encoding: Annotated[Optional[str], typer.Option(help="Read the input in this encoding instead of detecting it.")] = None,
-    fix_text: Annotated[bool, typer.Option("--fix-text/--no-fix-text", help="Repair mojibake such as donâ€™t.")] = True,
-    kind: Annotated[
-        Optional[list[str]],
-        typer.Option("--kind", help="Correct the detector: LINES=KIND, e.g. 1-3=note (repeatable).", show_default=False),
-    ] = None,
-    debug: Annotated[bool, typer.Option(help="Show full tracebacks on failure.")] = False,
+    encoding: EncodingOption = None,
+    fix_text: FixTextOption = True,
+    kind: KindOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """Show how a story is decoded and what every line was read as, and why."""
     import json

@@ -35,8 +35,8 @@ Rules, in short:
 * Curly quotes already in the text are kept and count for the context, so
   the function is idempotent: ``smarten(smarten(s)) == smarten(s)``.
 
-Only punctuation is ever replaced; letters, digits and whitespace are never
-added, removed or moved.
+Only punctuation is ever replaced: letters and digits are never added,
+removed or moved, and whitespace changes only inside a spaced ellipsis.
 """
 
 from __future__ import annotations

@@ -576,14 +576,18 @@ def note_signature(ctx: Context, i: int) -> int:
     return 1 if all(SIGNATURE.match(line) for line in chunk.lines) else 0
 
 
+SIGN_OFF_WORDS = r"(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you(?:\s+soon)?|ta|thanks(?:\s+again)?)"
+SIGNED_NAME = re.compile(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+){0,2}")
+
+
 def sign_off_name(ctx: Context, i: int) -> int:
     """He left, and the house was quiet for a long time after that. / Thanks for reading! / xoxo, / Mags"""
     chunk = ctx.chunks[i]
     if i == 0 or len(chunk.lines) != 1 or len(chunk.text.split()) > 3:
         return 0
     above = ctx.chunks[i - 1].lines[-1]
-    sign_off = re.match(r"^\s*(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you|ta|thanks(?:\s+again)?)\b.{0,20}[,!]?\s*$", above, re.I)
-    name = re.fullmatch(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+){0,2}", chunk.text.strip())
+    sign_off = re.match(rf"^\s*{SIGN_OFF_WORDS}\b.{{0,20}}[,!]?\s*$", above, re.I)
+    name = SIGNED_NAME.fullmatch(chunk.text.strip())
     return 1 if sign_off and name and ctx.kinds[i - 1] in ("prose", "note") and writer_talk_above(ctx, i - 1) else 0
 
 
@@ -620,14 +624,14 @@ def archive_chrome(chunk: Chunk) -> bool:
     return all(CHROME.match(line) for line in chunk.lines)
 
 
-SIGN_OFF = re.compile(r"^\s*(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you(?:\s+soon)?|ta)\b.{0,20},\s*$", re.I)
+SIGN_OFF = re.compile(rf"^\s*{SIGN_OFF_WORDS}\b.{{0,20}},\s*$", re.I)
 
 
 def signature(chunk: Chunk) -> bool:
     """He left her there in the rain, and he did not look back, not even once, not even when she called. / — Jess"""
     if len(chunk.text) > 60:
         return False
-    if len(chunk.lines) == 2 and SIGN_OFF.match(chunk.lines[0]) and re.fullmatch(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+)?", chunk.lines[1].strip()):
+    if len(chunk.lines) == 2 and SIGN_OFF.match(chunk.lines[0]) and SIGNED_NAME.fullmatch(chunk.lines[1].strip()):
         return not chunk.lines[0].lower().startswith("love")  # "Love, / Molly" ends letters in stories too
     return all(SIGNATURE.match(line) for line in chunk.lines)
 
