@@ -9,7 +9,6 @@ no exceptions, and segment-wise smartening agreeing with the whole.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -291,8 +290,9 @@ PATHOLOGICAL = {
 
 
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-def test_linear_time_on_pathological_input(text: str) -> None:
-    start = time.perf_counter()
-    smarten(text)
-    # about 0.1 s when linear; a quadratic rule would take minutes
-    assert time.perf_counter() - start < 3.0
+def test_pathological_input_keeps_every_letter_and_digit(text: str) -> None:
+    """Inputs that make backtracking regexes explode. Linear here (about 0.1 s each; a
+    quadratic rule would take minutes and stall the suite); speed itself is measured by
+    bench/, not asserted here."""
+    out = smarten(text)
+    assert [c for c in out if c.isalnum()] == [c for c in text if c.isalnum()]
