@@ -158,6 +158,7 @@ def page(book: Book, title: str, body: str, *, body_type: str = "", body_class: 
         '<?xml version="1.0" encoding="utf-8"?>\n'
         "<!DOCTYPE html>\n"
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
+        f' epub:prefix="z3998: http://www.daisy.org/z3998/2012/vocab/structure/#"'
         f' lang="{lang}" xml:lang="{lang}">\n'
         "<head>\n"
         '<meta charset="utf-8"/>\n'
