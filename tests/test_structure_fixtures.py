@@ -46,10 +46,10 @@ def test_fixture_reads_as_labelled(story):
     assert not wrong, wrong
 
 
-HELDOUT = {name: sorted((ROOT / "tests" / "fixtures" / name).glob("*.txt")) for name in ("heldout", "heldout2")}
+HELDOUT = {name: sorted((ROOT / "tests" / "fixtures" / name).glob("*.txt")) for name in ("heldout", "heldout2", "heldout3")}
 
 
-@pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2"])
+@pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2", "heldout3"])
 def test_corpus_meets_the_accuracy_targets(corpus):
     """Line accuracy >= 98 % and macro F1 >= 0.90 on every corpus.
 

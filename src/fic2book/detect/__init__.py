@@ -167,7 +167,7 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
             found_title = _title_from(chunks[i - 1])
             ctx.title = found_title or ctx.title
 
-    _tail_pass(ctx, rules, overrides)
+    _tail_pass(ctx, rules)
     _framing_rules(ctx, rules)
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
 
@@ -248,7 +248,7 @@ def _gutenberg_footer(ctx: Context, rules: list[str]) -> int:
     return len(ctx.chunks)
 
 
-def _tail_pass(ctx: Context, rules: list[str], overrides: list[Override]) -> None:
+def _tail_pass(ctx: Context, rules: list[str]) -> None:
     """Read each chapter backwards from its end, reclassifying prose the tail rules claim."""
     _gutenberg_footer(ctx, rules)
     tail_rules = [r for r in RULES if r.where == "tail"]

@@ -93,7 +93,7 @@ HEADER_KEYS: dict[str, str] = {
     "género": "Genre", "genero": "Genre", "genre(s)": "Genre", "palabras": "Word count", "mots": "Word count", "wörter": "Word count",
     "idioma": "Language", "langue": "Language", "sprache": "Language", "estado": "Status", "statut": "Status",
     # more English archive fields
-    "keywords": "Tags", "category/genre": "Genre", "crossover": "Fandom", "universe": "Fandom", "distribution": "Archiving",
+    "category/genre": "Genre", "crossover": "Fandom", "universe": "Fandom", "distribution": "Archiving",
     "content notes": "Warnings", "content note": "Warnings", "tw": "Warnings", "recipient": "Dedication", "gift for": "Dedication",
     # e-mail / Usenet headers
     "from": "From", "to": "To", "subject": "Subject", "date": "Date", "newsgroups": "Newsgroups",
@@ -279,7 +279,8 @@ def archive_header(chunk: Chunk) -> bool:
 
 
 BYLINE = re.compile(
-    r"^\s*(?:by|written\s+by|a\s+(?:story|fic|one-?shot)\s+by|story\s+by|por|par|von|di|de|escrito\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
+    r"^\s*(?:by|written\s+by|(?:an?\s+)?(?:[\w'’:&-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
+    r"|por|par|von|di|de|escrito\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
     re.IGNORECASE,
 )
 
@@ -299,7 +300,7 @@ def byline_name(line: str) -> str | None:
 def byline(chunk: Chunk) -> bool:
     """by jane_doe"""
     lines = chunk.lines
-    return len(lines) <= 4 and any(byline_name(line) for line in lines[:3]) and all(len(ln.strip()) <= 90 for ln in lines)
+    return len(lines) <= 8 and any(byline_name(line) for line in lines[:3]) and all(len(ln.strip()) <= 90 for ln in lines)
 
 
 def title_line(ctx: Context, i: int) -> int:
@@ -504,7 +505,8 @@ STRONG_TALK = re.compile(
         |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
         |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
         |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+more\s+notes
-        |(?:next|new)\s+(?:chapter|update|part)\s+(?:soon|will|should|is|coming|up|out)|update\s+soon|more\s+soon)""",
+        |(?:next|new)\s+(?:chapter|update|part)\s+(?:soon|will|should|is|coming|up|out)|update\s+soon|more\s+soon
+        |sorry\s+(?:this|it|for\s+the)\s+(?:took|wait|delay|late|long)|review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews)""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = re.compile(
@@ -633,6 +635,8 @@ def signature(chunk: Chunk) -> bool:
         return False
     if len(chunk.lines) == 2 and SIGN_OFF.match(chunk.lines[0]) and SIGNED_NAME.fullmatch(chunk.lines[1].strip()):
         return not chunk.lines[0].lower().startswith("love")  # "Love, / Molly" ends letters in stories too
+    if len(chunk.lines) == 2 and SIGNED_NAME.fullmatch(chunk.lines[0].strip()) and SIGNATURE.match(chunk.lines[1]):
+        return bool(re.search(r"\d", chunk.lines[1]))  # a name over a date: "Kat / 27/12/2009"
     return all(SIGNATURE.match(line) for line in chunk.lines)
 
 
@@ -714,7 +718,9 @@ MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$")
 
 
 def _is_heading_line(text: str) -> bool:
-    return bool(CHAPTER_HEADING.match(text) or NAMED_HEADING.match(text) or NUMBERED_HEADING.match(text))
+    return bool(
+        CHAPTER_HEADING.match(text) or NAMED_HEADING.match(text) or NUMBERED_HEADING.match(text) or NUMBER_TITLE.match(text)
+    )
 
 
 def _sentence_like(text: str) -> bool:
@@ -796,13 +802,12 @@ NUMBER_TITLE = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<title>[A-Z\"�
 
 def titled_heading(chunk: Chunk) -> bool:
     """Low Tide | Chapter 1"""
-    return (
-        len(chunk.lines) == 2
-        and _is_heading_line(chunk.lines[1])
-        and _title_like(chunk.lines[0])
-        and len(chunk.lines[0].split()) <= 8
-        and not _is_heading_line(chunk.lines[0])
-    )
+    lines = chunk.lines
+    if not 2 <= len(lines) <= 3 or _is_heading_line(lines[0]) and len(lines) == 2:
+        return False
+    marks = [i for i, line in enumerate(lines) if _is_heading_line(line)]
+    others = [line for i, line in enumerate(lines) if i not in marks]
+    return bool(marks) and marks[0] > 0 and all(_title_like(ln) and len(ln.split()) <= 8 for ln in others)
 
 
 def numbered_heading(chunk: Chunk) -> bool:
@@ -950,6 +955,7 @@ def _verse_like(line: str) -> bool:
         and not DASH_LED.match(text)
         and not SALUTATION.match(text)
         and not (DATE_WORDS.search(text) and re.search(r"\d", text))
+        and not (len(text) > 40 and re.search(r"\w[.!?]\s+[A-Z]", text))  # two sentences: prose
     )
 
 

@@ -774,7 +774,6 @@ def _draw(lay: Layout) -> Image.Image:
     u = lay.unit
     img = _background(W, H, bg, accent)
     draw = ImageDraw.Draw(img)
-    faint = _mix(bg, accent, 0.16)
     soft = _mix(bg, accent, 0.55)
     cx, cy = lay.motif_center
     lw = max(1, round(2 * u))
