@@ -17,7 +17,11 @@ from helpers import Epub, missing_words, run_epubcheck, structural_problems
 from fic2book.encoding import decode
 from fic2book.pipeline import Options, build
 
-FIXTURES = sorted(p for d in ("structure", "stories", "heldout", "heldout2", "heldout3") for p in (ROOT / "tests" / "fixtures" / d).glob("*.txt"))
+FIXTURES = sorted(
+    p
+    for d in ("structure", "stories", "heldout", "heldout2", "heldout3", "encoding")
+    for p in (ROOT / "tests" / "fixtures" / d).glob("*.txt")
+)
 
 
 @pytest.fixture(scope="module")
