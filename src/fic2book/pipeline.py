@@ -87,7 +87,7 @@ def slugify(title: str) -> str:
     return slug[:80].rstrip("-") or "book"
 
 
-def make_book(structure: Structure, info: SourceInfo, path: Path, text: str, options: Options) -> Book:
+def make_book(structure: Structure, info: SourceInfo, path: Path, options: Options) -> Book:
     """Resolve metadata (flags > header fields > file name) and assemble the Book."""
     header: dict[str, str] = {}
     shown: list[Field] = []
@@ -172,7 +172,7 @@ def read_book(path: Path, options: Options) -> tuple[Book, str]:
         tuple(decoded.warnings),
     )
     overrides = [Override.parse(spec) for spec in (*sources.sidecar_kinds(source), *options.kinds)]
-    book = make_book(detect(decoded.text, overrides), info, source, decoded.text, options)
+    book = make_book(detect(decoded.text, overrides), info, source, options)
     if options.smart:
         book = smarten_book(book)
     return gather_notes(book), decoded.text
