@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import FicError
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", "")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+"""What a story file in a folder may end in."""
 
 
 def natural_key(name: str) -> list[object]:
@@ -29,7 +30,7 @@ def story_files(folder: Path) -> list[Path]:
     files = [
         p
         for p in entries
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith("~") and p.suffix.lower() in (".txt", ".text", ".md", ".markdown")
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith("~") and p.suffix.lower() in TEXT_SUFFIXES
     ]
     if not files:
         raise FicError("the folder has no story files (.txt or .md)", path=str(folder))
