@@ -81,6 +81,16 @@ def build(
     smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
     fix_text: FixTextOption = True,
     kind: KindOption = None,
+    page_size: Annotated[
+        str,
+        typer.Option(
+            "--page-size",
+            help="PDF page size: ereader, a5, a4, letter, trade (6x9 in), or WxH with units, e.g. 5.5inx8.5in.",
+        ),
+    ] = "a5",
+    pdf_variant: Annotated[
+        Optional[str], typer.Option("--pdf-variant", help="pdf/ua-1 for a tagged, accessible PDF.")
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Convert story files into ebooks named after their titles."""
@@ -90,6 +100,14 @@ def build(
     for fmt in chosen:
         if fmt not in FORMATS:
             raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format")
+    from .render.pagesize import PDF_VARIANTS, parse_page_size
+
+    try:
+        parse_page_size(page_size)
+    except FicError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--page-size") from None
+    if pdf_variant is not None and pdf_variant.lower() not in PDF_VARIANTS:
+        raise typer.BadParameter(f"'{pdf_variant}' is not one of {', '.join(PDF_VARIANTS)}", param_hint="--pdf-variant")
     options = Options(
         title=title,
         author=author,
@@ -100,6 +118,8 @@ def build(
         encoding=encoding,
         fix_text=fix_text,
         kinds=tuple(kind or ()),
+        page_size=page_size,
+        pdf_variant=pdf_variant.lower() if pdf_variant else None,
     )
     failed = 0
     for path in inputs:
@@ -154,6 +174,15 @@ def inspect(
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print("\n\n".join(format_table(r) for r in reports))
+
+
+@app.command()
+def styles() -> None:
+    """List the themes shipped with fic2book, one line each."""
+    from .styles import available_styles, describe_style
+
+    for name in available_styles():
+        print(f"{name:<10} {describe_style(name)}")
 
 
 def main() -> None:

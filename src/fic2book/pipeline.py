@@ -45,6 +45,10 @@ class Options:
     max_size: int = DEFAULT_MAX_SIZE
     kinds: tuple[str, ...] = ()
     """Structure overrides such as ``1-3=note``, applied after the sidecar's."""
+    page_size: str = "a5"
+    """PDF page size: a name from :data:`fic2book.render.pdf.PAGE_SIZES` or ``WxH`` with units."""
+    pdf_variant: str | None = None
+    """``pdf/ua-1`` for a tagged, accessible PDF."""
 
 
 # ---------------------------------------------------------------- metadata
@@ -191,7 +195,9 @@ def build(path: Path, output_dir: Path, options: Options) -> list[Path]:
 
             write_epub(book, target, identifier=book_identifier(book, text), style=options.style)
         elif fmt == "pdf":
-            raise FicError("PDF output is not available yet (it arrives with issue #5); use --format epub")
+            from .render.pdf import write_pdf
+
+            write_pdf(book, target, style=options.style, page_size=options.page_size, variant=options.pdf_variant)
         else:
             raise FicError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
         written.append(target)

@@ -54,3 +54,10 @@ def load_style(name_or_path: str | None) -> tuple[str, str]:
         return name, css_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FicError(f"cannot read style {css_file}: {exc.strerror if isinstance(exc, OSError) else 'not UTF-8'}") from None
+
+
+def describe_style(name: str) -> str:
+    """The theme's one-line description: the first line of its ``style.css`` comment."""
+    css = (styles_root() / name / "style.css").read_text(encoding="utf-8")
+    first = css.lstrip().removeprefix("/*").strip().splitlines()[0] if css.lstrip().startswith("/*") else ""
+    return first.removeprefix("fic2book —").strip().rstrip("*/").strip() or name
