@@ -29,11 +29,11 @@ class PageSize:
 
 PAGE_SIZES: dict[str, PageSize] = {
     # 6-inch e-ink screens are about 90 × 122 mm: small margins, larger type
-    "ereader": PageSize("ereader", 90, 122, "6mm 5mm 7mm 5mm", "11pt"),
-    "a5": PageSize("a5", 148, 210, "18mm 16mm 20mm 18mm", "10.5pt"),
-    "a4": PageSize("a4", 210, 297, "25mm 28mm 28mm 28mm", "11.5pt"),
-    "letter": PageSize("letter", 215.9, 279.4, "25mm 27mm 28mm 27mm", "11.5pt"),
-    "trade": PageSize("trade", 152.4, 228.6, "19mm 17mm 21mm 19mm", "10.5pt"),
+    "ereader": PageSize("ereader", 90, 122, "7mm 5mm 8mm 5mm", "12pt"),
+    "a5": PageSize("a5", 148, 210, "18mm 17mm 21mm 19mm", "11.5pt"),
+    "a4": PageSize("a4", 210, 297, "25mm 30mm 28mm 30mm", "12.5pt"),
+    "letter": PageSize("letter", 215.9, 279.4, "25mm 30mm 28mm 30mm", "12.5pt"),
+    "trade": PageSize("trade", 152.4, 228.6, "19mm 18mm 22mm 20mm", "11.5pt"),
 }
 
 _CUSTOM = re.compile(

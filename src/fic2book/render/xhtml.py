@@ -1,4 +1,4 @@
-"""Book → XHTML documents, shared by the EPUB and (later) the PDF writer.
+"""Book → XHTML documents, shared by the EPUB and the PDF writer.
 
 This is the one place where model text becomes markup: every character of
 source text passes through :func:`esc` (element text) or :func:`attr`
@@ -69,6 +69,17 @@ class Document:
     properties: tuple[str, ...] = ()
 
 
+def href(file_name: str, fragment: str = "", *, one_file: bool = False) -> str:
+    """A link to ``file_name#fragment``; in one-file output (the PDF) just ``#fragment``.
+
+    Every cross-document link is built here, so the PDF's single document
+    keeps the EPUB's links working.
+    """
+    if one_file:
+        return f"#{fragment or file_name.removesuffix('.xhtml')}"
+    return f"{file_name}#{fragment}" if fragment else file_name
+
+
 # ---------------------------------------------------------------- inline
 
 
@@ -106,7 +117,7 @@ def note_label(note: GatheredNote) -> str:
 # ---------------------------------------------------------------- blocks
 
 
-def block_html(block: Block, book: Book) -> str:
+def block_html(block: Block, book: Book, *, one_file: bool = False) -> str:
     """One model block as XHTML; every block kind has a case here."""
     match block:
         case Para():
@@ -133,7 +144,8 @@ def block_html(block: Block, book: Book) -> str:
             note = next(n for n in book.notes if n.id == block.note_id)
             number = block.note_id.rsplit("-", 1)[1]
             return (
-                f'<p class="note-marker"><a id="ref-{attr(block.note_id)}" href="{NOTES_FILE}#{attr(block.note_id)}"'
+                f'<p class="note-marker"><a id="ref-{attr(block.note_id)}"'
+                f' href="{attr(href(NOTES_FILE, block.note_id, one_file=one_file))}"'
                 f' epub:type="noteref" role="doc-noteref">{esc(note_label(note))} {esc(number)}</a></p>'
             )
         case Note():
@@ -184,7 +196,8 @@ def cover_document(book: Book, size: tuple[int, int]) -> Document:
     return Document(COVER_FILE, "cover", "Cover", page(book, "Cover", body, body_class="cover"), ("svg",))
 
 
-def title_document(book: Book) -> Document:
+def title_body(book: Book) -> str:
+    """The title page: title, author, the story's header fields and its summary."""
     meta = book.metadata
     parts = [
         '<section class="titlepage" epub:type="titlepage">',
@@ -202,32 +215,43 @@ def title_document(book: Book) -> Document:
         parts.extend(f"<p>{esc(line)}</p>" for line in field_.value.split("\n") if line.strip())
         parts.append("</div>")
     parts.append("</section>")
-    return Document(TITLE_FILE, "titlepage", "Title Page", page(book, meta.title, "\n".join(parts), body_type="frontmatter"))
+    return "\n".join(parts)
+
+
+def title_document(book: Book) -> Document:
+    return Document(TITLE_FILE, "titlepage", "Title Page", page(book, book.metadata.title, title_body(book), body_type="frontmatter"))
+
+
+def chapter_body(book: Book, chapter: Chapter, *, one_file: bool = False) -> str:
+    """One chapter as a ``<section>``; untitled chapters carry their label for screen readers."""
+    label = chapter_label(book, chapter)
+    head = ""
+    # the PDF's running head and outline entry read the label from the section
+    data = f' data-label="{attr(label)}"' if one_file else ""
+    if chapter.title:
+        head = f'<h1 class="chapter-title">{inline(chapter.title)}</h1>\n'
+        section_open = f'<section id="{chapter.id}" class="chapter" epub:type="chapter" role="doc-chapter"{data}>'
+    else:
+        section_open = (
+            f'<section id="{chapter.id}" class="chapter untitled" epub:type="chapter" role="doc-chapter"'
+            f' aria-label="{attr(label)}"{data}>'
+        )
+    body = "\n".join(block_html(block, book, one_file=one_file) for block in chapter.blocks)
+    return f"{section_open}\n{head}{body}\n</section>"
 
 
 def chapter_document(book: Book, chapter: Chapter) -> Document:
     label = chapter_label(book, chapter)
-    head = ""
-    if chapter.title:
-        head = f'<h1 class="chapter-title">{inline(chapter.title)}</h1>\n'
-        section_open = f'<section id="{chapter.id}" class="chapter" epub:type="chapter" role="doc-chapter">'
-    else:
-        section_open = (
-            f'<section id="{chapter.id}" class="chapter untitled" epub:type="chapter" role="doc-chapter"'
-            f' aria-label="{attr(label)}">'
-        )
-    body = "\n".join(block_html(block, book) for block in chapter.blocks)
     return Document(
-        f"{chapter.id}.xhtml",
-        chapter.id,
-        label,
-        page(book, label, f"{section_open}\n{head}{body}\n</section>", body_type="bodymatter"),
+        f"{chapter.id}.xhtml", chapter.id, label, page(book, label, chapter_body(book, chapter), body_type="bodymatter")
     )
 
 
-def notes_document(book: Book) -> Document:
+def notes_body(book: Book, *, one_file: bool = False) -> str:
+    """The Notes section: every gathered note, grouped by chapter, each linking back."""
     grouped = len({n.chapter_id for n in book.notes}) > 1 or len(book.chapters) > 1
-    parts = ['<section class="notes" epub:type="endnotes" role="doc-endnotes">', "<h1>Notes</h1>"]
+    data = ' data-label="Notes"' if one_file else ""
+    parts = [f'<section id="notes" class="notes" epub:type="endnotes" role="doc-endnotes"{data}>', "<h1>Notes</h1>"]
     current = None
     open_list = False
     for note in book.notes:
@@ -242,8 +266,9 @@ def notes_document(book: Book) -> Document:
             parts.append('<ol class="notes-list">')
             open_list = True
         back = (
-            f' <a class="backlink" href="{note.chapter_id}.xhtml#ref-{attr(note.id)}" role="doc-backlink"'
-            f' title="Back to the story">↩</a>'
+            f' <a class="backlink" href="{attr(href(f"{note.chapter_id}.xhtml", f"ref-{note.id}", one_file=one_file))}"'
+            f' role="doc-backlink"'
+            f' title="Back to the story">↑</a>'
         )
         paras = [f"<p>{inline(p.content)}</p>" for p in note.blocks]
         paras[-1] = paras[-1][: -len("</p>")] + back + "</p>"
@@ -254,7 +279,11 @@ def notes_document(book: Book) -> Document:
     if open_list:
         parts.append("</ol>")
     parts.append("</section>")
-    return Document(NOTES_FILE, "notes", "Notes", page(book, "Notes", "\n".join(parts), body_type="backmatter"))
+    return "\n".join(parts)
+
+
+def notes_document(book: Book) -> Document:
+    return Document(NOTES_FILE, "notes", "Notes", page(book, "Notes", notes_body(book), body_type="backmatter"))
 
 
 def nav_document(book: Book, spine: list[Document]) -> Document:
