@@ -39,14 +39,18 @@ def test_not_scene_breaks(line):
 @pytest.mark.parametrize(
     "heading",
     ["Chapter 1", "Chapter One: The Rain", "CHAPTER XII", "Part II", "Prologue", "Epilogue",
-     "Chapter 3 - Storm", "chapter twenty-one"],
+     "Chapter 3 - Storm", "chapter twenty-one", "Глава 1. Чай", "Capítulo 2 - Chá de cevada", "Kapitel 7", "Пролог"],
 )
 def test_chapter_headings_split_chapters(heading):
     structure = detect(f"{heading}\n\nThe story begins.\n\nChapter 99\n\nIt goes on.")
     assert [text_of(c.title) for c in structure.chapters] == [heading, "Chapter 99"]
 
 
-@pytest.mark.parametrize("line", ["Chapter and verse were quoted at him all day long, and he hated it.", "Part of me knew."])
+@pytest.mark.parametrize(
+    "line",
+    ["Chapter and verse were quoted at him all day long, and he hated it.", "Part of me knew.",
+     "Part 3 of the Crystal Hearts Saga"],
+)
 def test_sentences_are_not_headings(line):
     assert len(detect(f"{line}\n\nMore.").chapters) == 1
 
@@ -74,7 +78,11 @@ def test_fields_keep_the_label_as_written_and_gather_continuations():
     ]
 
 
-@pytest.mark.parametrize("label", ["A/N:", "AN:", "(A/N:", "Author's Note:", "Author’s note -", "Side note:", "A.N.:"])
+@pytest.mark.parametrize(
+    "label",
+    ["A/N:", "AN:", "(A/N:", "Author's Note:", "Author’s note -", "Side note:", "A.N.:", "N/A:", "Notas do Autor:",
+     "Примечания:", "Anmerkung:", "Note de l'auteur :", "Notas Finais\n"],
+)
 def test_labelled_authors_notes_anywhere(label):
     structure = detect(f"The story.\n\n{label} thanks for reading this far)\n\nMore story.")
     kinds = [type(b).__name__ for b in structure.chapters[0].blocks]
@@ -121,3 +129,26 @@ def test_short_lines_keep_their_breaks_and_long_lines_stand_alone():
     assert len(short) == 1 and short[0].text == "Dear John,\nI miss you.\nLove, Mary"
     long_line = "x" * 150
     assert len(chunk_lines([long_line, long_line, long_line])) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("[Title: Northbound]\n[Rating: K]\n\nThe bus was late.", [("Title", "Northbound"), ("Rating", "K")]),
+        ("Автор: Полынь\nФэндом: Метро 2033\nРейтинг: PG-13\n\nЧай кончился.",
+         [("Author", "Полынь"), ("Fandom", "Метро 2033"), ("Rating", "PG-13")]),
+        ("Titre : La rue\nAuteure : Marie\n\nIl pleuvait.", [("Title", "La rue"), ("Author", "Marie")]),
+    ],
+)
+def test_header_fields_in_brackets_and_other_languages(text, fields):
+    assert [(f.label, f.value) for f, _ in detect(text).fields] == fields
+
+
+def test_a_value_hard_wrapped_at_the_file_width_stays_in_its_field():
+    text = (
+        "Disclaimer: Sailor Moon and all the characters belong to Naoko\n"
+        "Takeuchi, Kodansha, Toei and DiC. I'm just borrowing them! Please\n"
+        "don't sue.\n\nThe river was high that night.\n"
+    )
+    kinds = [d.kind for d in detect(text).detected]
+    assert kinds[:3] == ["front_matter"] * 3 and kinds[-1] == "prose"

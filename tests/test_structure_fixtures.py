@@ -46,12 +46,18 @@ def test_fixture_reads_as_labelled(story):
     assert not wrong, wrong
 
 
-HELDOUT = {name: sorted((ROOT / "tests" / "fixtures" / name).glob("*.txt")) for name in ("heldout", "heldout2", "heldout3")}
+HELDOUT = {
+    name: sorted((ROOT / "tests" / "fixtures" / name).glob("*.txt"))
+    for name in ("heldout", "heldout2", "heldout3", "heldout4")
+}
+# heldout4 is the newest blind set and has not been tuned for yet: its floor is the
+# score measured after the general fixes of 2026-11-21, so a regression fails here.
+FLOORS = {"heldout4": (0.935, 0.86)}
 
 
-@pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2", "heldout3"])
+@pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2", "heldout3", "heldout4"])
 def test_corpus_meets_the_accuracy_targets(corpus):
-    """Line accuracy >= 98 % and macro F1 >= 0.90 on every corpus.
+    """Line accuracy >= 98 % and macro F1 >= 0.90 on every corpus tuned for.
 
     The held-out sets were written blind to the detector; their first-contact scores
     (before any rule was changed for them) are in the README.
@@ -61,8 +67,9 @@ def test_corpus_meets_the_accuracy_targets(corpus):
     for story in FIXTURES if corpus == "tuned" else HELDOUT[corpus]:
         pairs.extend(score["score_file"](story)[0])
     result = score["summarise"](pairs)
-    assert result["accuracy"] >= 0.98, result
-    assert result["macro_f1"] >= 0.90, result
+    accuracy, macro_f1 = FLOORS.get(corpus, (0.98, 0.90))
+    assert result["accuracy"] >= accuracy, result
+    assert result["macro_f1"] >= macro_f1, result
 
 
 def test_every_labels_file_is_well_formed():

@@ -92,6 +92,23 @@ HEADER_KEYS: dict[str, str] = {
     "personajes": "Characters", "personnages": "Characters", "personaggi": "Characters", "charaktere": "Characters",
     "género": "Genre", "genero": "Genre", "genre(s)": "Genre", "palabras": "Word count", "mots": "Word count", "wörter": "Word count",
     "idioma": "Language", "langue": "Language", "sprache": "Language", "estado": "Status", "statut": "Status",
+    "escrita por": "Author", "escrito por": "Author", "écrit par": "Author", "geschrieben von": "Author",
+    "auteure": "Author", "autorin": "Author", "sinopse": "Summary", "synopsis": "Summary", "inhaltsangabe": "Summary",
+    "kurzbeschreibung": "Summary", "beschreibung": "Summary", "categorias": "Category", "categoría": "Category",
+    "categorías": "Category", "catégorie": "Category", "kategorie": "Category", "personagens": "Characters",
+    "personaje": "Characters", "figuren": "Characters", "gêneros": "Genre", "gênero": "Genre", "géneros": "Genre",
+    "classificação": "Rating", "classificacao": "Rating", "altersfreigabe": "Rating", "rating/warnungen": "Rating",
+    "advertências": "Warnings", "warnung": "Warnings", "casal": "Pairing", "shipp": "Pairing", "parejas/personajes": "Pairing",
+    "bêta": "Beta", "betaleser": "Beta", "betaleserin": "Beta", "dédicace": "Dedication", "dedicatoria": "Dedication",
+    "widmung": "Dedication", "dedicatória": "Dedication", "etiquetas": "Tags", "tags/etiquetas": "Tags",
+    "palavras": "Word count", "nombre de mots": "Word count", "wortanzahl": "Word count", "avertissement(s)": "Warnings",
+    # Russian archives (ficbook.net and others)
+    "название": "Title", "автор": "Author", "авторы": "Author", "фэндом": "Fandom", "фандом": "Fandom",
+    "рейтинг": "Rating", "размер": "Word count", "статус": "Status", "метки": "Tags", "жанр": "Genre",
+    "жанры": "Genre", "предупреждения": "Warnings", "предупреждение": "Warnings", "описание": "Summary",
+    "саммари": "Summary", "посвящение": "Dedication", "публикация на других ресурсах": "Archiving",
+    "направленность": "Category", "пэйринг и персонажи": "Pairing", "пейринг": "Pairing", "пэйринг": "Pairing",
+    "персонажи": "Characters", "бета": "Beta", "беты": "Beta", "гамма": "Beta", "дисклеймер": "Disclaimer",
     # more English archive fields
     "category/genre": "Genre", "crossover": "Fandom", "universe": "Fandom", "distribution": "Archiving",
     "content notes": "Warnings", "content note": "Warnings", "tw": "Warnings", "recipient": "Dedication", "gift for": "Dedication",
@@ -113,7 +130,9 @@ DISPLAY_FIELDS = frozenset(
 """Fields that describe the story and belong on the title page; the rest
 (disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
-HEADER_LINE = re.compile(r"^\s*[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*))?$")
+HEADER_LINE = re.compile(
+    r"^\s*(?P<open>\[)?[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
+)
 
 
 def header_key(line: str) -> tuple[str, str] | None:
@@ -125,7 +144,12 @@ def header_key(line: str) -> tuple[str, str] | None:
     label = HEADER_KEYS.get(key) or HEADER_KEYS.get(key.rstrip("s"))
     if label is None:
         return None
-    return label, (match.group("value") or "").strip()
+    value = (match.group("value") or "").strip()
+    if match.group("open"):  # "[Rating: K]": the brackets are the field's, not the value's
+        if not value.endswith("]"):
+            return None
+        value = value[:-1].strip()
+    return label, value
 
 
 def is_header_run(run: Sequence[str]) -> bool:
@@ -206,6 +230,8 @@ def header_continuation(ctx: Context, i: int) -> int:
         return 1  # an unfamiliar field in the same header block ("Posted by: x")
     if not prev.rstrip().endswith((".", "!", "?", "”", '"', ":")) and re.match(r"^\s*[a-z0-9(]", line):
         return 1  # a wrapped value: the line above stopped mid-sentence
+    if 55 <= len(prev.rstrip()) <= 80 and len(line.rstrip()) <= 80 and not header_key(line):
+        return 1  # a value hard-wrapped at the file's width: the line above filled it
     later = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
     if later is not None and ctx.adjacent(i + 1) and header_key(later.lines[0]):
         return 1  # between two fields of one block
@@ -368,10 +394,16 @@ def centred_block(chunk: Chunk) -> bool:
     return all(len(ln) - len(ln.lstrip(" ")) >= 10 and len(ln.strip()) <= 70 for ln in chunk.lines)
 
 
-LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[A-Za-z][A-Za-z'’ ]{1,24}?)\s*:?\s*[*_#=~-]*\s*$")
+LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[^\W\d_](?:[^\W\d_]|['’ /.]){1,28}?)\s*:?\s*[*_#=~-]*\s*$")
 NOTE_LABELS = frozenset({
     "notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes",
     "chapter notes", "chapter end notes", "work notes", "review replies", "replies to reviews", "reviews", "replies",
+    # other languages: Portuguese, Spanish, French, German, Italian, Russian
+    "notas do autor", "notas da autora", "nota do autor", "nota da autora", "notas iniciais", "notas finais",
+    "nota de la autora", "nota del autor", "notas de la autora", "notas del autor", "notas", "nota", "n/a",
+    "note de l'auteur", "note de l'auteure", "notes de l'auteur", "notes de l'auteure", "mot de l'auteur",
+    "anmerkung", "anmerkungen", "vorwort", "nachwort", "note dell'autrice", "note dell'autore", "nota dell'autrice",
+    "примечание", "примечания", "примечание автора", "примечания автора", "от автора", "комментарий автора",
 })
 
 
@@ -413,6 +445,14 @@ def label_note(ctx: Context, i: int) -> int:
     if not match or match.group("label").strip().lower().replace("’", "'") not in NOTE_LABELS:
         return 0
     return bare_label(ctx, i)
+
+
+def labelled_block(chunk: Chunk) -> bool:
+    """Notas do Autor | Oiii gente!! Primeira fic que eu posto aqui."""
+    if len(chunk.lines) < 2:
+        return False
+    match = LABEL_LINE.match(chunk.lines[0])
+    return bool(match and match.group("label").strip().lower().replace("’", "'") in NOTE_LABELS)
 
 
 REVIEW_REPLY = re.compile(r"^\s*(?:@?[\w.-]{2,30}|guest|anon(?:ymous)?)\s*(?:\([^)]{0,20}\))?\s*:\s+\S", re.IGNORECASE)
@@ -482,7 +522,10 @@ def header_sandwich(ctx: Context, i: int) -> int:
 NOTE_LABEL = re.compile(
     r"""^[\s(\[{*~_-]*
         (?:a\s*/\s*n(?:\s*\d{1,2})?|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
-          |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n)
+          |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n
+          |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
+          |notes?\s+de\s+l['’]auteure?|anmerkung(?:en)?(?:\s+der\s+autorin|\s+des\s+autors)?|vorwort|nachwort
+          |примечани[ея](?:\s+автора)?|от\s+автора)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -696,6 +739,7 @@ NUMBER_WORDS = (
 CHAPTER_WORDS = (
     r"chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day"
     r"|cap[ií]tulo|cap\.|chapitre|kapitel|capitolo|parte|partie|teil|libro|livre|buch|tomo|episodio|épisode"
+    r"|глава|гл\.|часть|том|rozdział|hoofdstuk|kapitola|luku"
 )
 CHAPTER_HEADING = re.compile(
     rf"""^\s*[^\w\s"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*
@@ -705,7 +749,7 @@ CHAPTER_HEADING = re.compile(
 )
 NAMED_HEADING = re.compile(
     r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
-        |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio)\b
+        |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio|пролог|эпилог|интерлюдия)\b
         (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -778,10 +822,19 @@ def header_block(ctx: Context, i: int) -> int:
     return end - i if end - i >= 3 and story_fields else 0
 
 
+SERIES_PLACE = re.compile(r"^\s*(?:part|book|volume|vol\.|installment|story)\s+\w+\s+of\s+(?:the\s+)?(?P<name>\w+)", re.IGNORECASE)
+
+
+def _series_place(line: str) -> bool:
+    """Part 3 of the Crystal Hearts Saga"""
+    match = SERIES_PLACE.match(line)
+    return bool(match and match.group("name")[:1].isupper())
+
+
 def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
-    if not _plain_title_ok(chunk.lines[0]):
-        return False
+    if not _plain_title_ok(chunk.lines[0]) or _series_place(chunk.lines[0]):
+        return False  # "Part 3 of the Crystal Hearts Saga" places the story in a series
     return len(chunk.lines) <= 2 and bool(CHAPTER_HEADING.match(chunk.lines[0])) and not _sentence_like(chunk.lines[0]) and (
         len(chunk.lines) == 1 or _title_like(chunk.lines[1], allow_period=True)
     )
@@ -1015,7 +1068,7 @@ END_MARKER = re.compile(
     r"""^\s*[\[(*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
-        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|end\s+(?:of\s+)?part\s*[\w/]*)\s*[.!?…\])*~=_-]*
+        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|end\s+(?:of\s+)?part\s*[\w/]*)\s*[.!?…\])*~=_-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1051,7 +1104,8 @@ RULES: tuple[Rule, ...] = (
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "file_head", header_continuation),
     Rule("note_label", "note", "any", _one(note_label)),
-    Rule("label_note", "note", "head", label_note),
+    Rule("label_note", "note", "any", label_note),
+    Rule("labelled_block", "note", "any", _one(labelled_block)),
     Rule("symbol_line", "scene_break", "any", _one(symbol_line)),
     Rule("decorated_break", "scene_break", "any", _one(decorated_break)),
     Rule("centred_ornament", "scene_break", "any", _one(centred_ornament)),
