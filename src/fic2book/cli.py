@@ -76,7 +76,9 @@ def build(
     title: Annotated[Optional[str], typer.Option(help="Book title (default: the Title: header, else the file name).")] = None,
     author: Annotated[Optional[str], typer.Option(help="Author (default: the Author: header, else Unknown).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="Language as a BCP 47 tag, e.g. en, en-GB, pt-BR.")] = None,
-    style: Annotated[Optional[str], typer.Option(help="Theme name or path to a .css file.")] = None,
+    style: Annotated[
+        Optional[str], typer.Option(help="Theme: classic (default), modern, eink (see fic2book styles), or a .css file.")
+    ] = None,
     encoding: EncodingOption = None,
     smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
     fix_text: FixTextOption = True,
