@@ -179,6 +179,25 @@ def test_contents_page_lists_chapters_with_their_page_numbers(tmp_path):
         assert ". ." in line, "dotted leader"
 
 
+def test_notes_and_their_markers_link_both_ways(tmp_path):
+    data, _ = rendered(EVERY_KIND)
+    reader = pypdf.PdfReader(write(tmp_path, data))
+    named = reader.named_destinations
+    links = [
+        (number, str(annot.get_object()["/Dest"]))
+        for number, page in enumerate(reader.pages)
+        for annot in page.get("/Annots") or []
+        if annot.get_object().get("/Subtype") == "/Link" and "/Dest" in annot.get_object()
+    ]
+    to_notes = [(page, dest) for page, dest in links if dest.startswith("note-")]
+    back = [(page, dest) for page, dest in links if dest.startswith("ref-note-")]
+    notes_page = next(reader.get_destination_page_number(e) for e in reader.outline if e.title == "Notes")
+    assert to_notes and len(back) == len(to_notes)
+    assert all(page < notes_page for page, _ in to_notes) and all(page >= notes_page for page, _ in back)
+    for _page, dest in links:
+        assert dest in named, f"link to {dest} has no target"
+
+
 def test_no_folio_or_running_head_on_cover_and_title_page(tmp_path):
     data, _ = rendered(EVERY_KIND)
     path = write(tmp_path, data)

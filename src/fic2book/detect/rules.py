@@ -261,12 +261,13 @@ def yaml_field(ctx: Context, i: int) -> int:
     return 1 if ctx.in_yaml and re.match(r"^\s*[\w -]{1,30}:|^\s*-\s+\S", ctx.chunks[i].lines[0]) else 0
 
 
-GUTENBERG_START = re.compile(r"\*{3}\s*START OF (?:THIS|THE) PROJECT GUTENBERG", re.IGNORECASE)
+GUTENBERG_START = re.compile(r"\*{3}\s*START OF (?:THIS|THE) (?:PROJECT GUTENBERG|.{1,120}\*{3})", re.IGNORECASE)
+EBOOK_OPENING = re.compile(r"\b(?:project\s+gutenberg|e-?book\s+of\b)", re.IGNORECASE)
 
 
 def gutenberg_header(ctx: Context, i: int) -> int:
     """The Project Gutenberg EBook of Pride and Prejudice, by Jane Austen"""
-    if "project gutenberg" not in ctx.chunks[i].text.lower():
+    if not EBOOK_OPENING.search(ctx.chunks[i].text):
         return 0
     for j in range(i, min(len(ctx.chunks), i + 80)):
         if GUTENBERG_START.search(ctx.chunks[j].text):
@@ -305,7 +306,7 @@ def archive_header(chunk: Chunk) -> bool:
 
 
 BYLINE = re.compile(
-    r"^\s*(?:by|written\s+by|(?:an?\s+)?(?:[\w'’:&-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
+    r"^\s*(?:by|written\s+by|(?:an?\s+)?(?:[\w'’:&/.-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
     r"|por|par|von|di|de|escrito\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
     re.IGNORECASE,
 )
@@ -657,7 +658,7 @@ def bracketed_aside(chunk: Chunk) -> bool:
 
 
 CHROME = re.compile(
-    r"^\s*(?:actions|kudos\s*♥?|bookmark|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
+    r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
     r"|\d[\d,]*\s+notes|reblog.*|#\S.*)\s*$",
     re.IGNORECASE,
@@ -1072,7 +1073,9 @@ END_MARKER = re.compile(
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-GUTENBERG_END = re.compile(r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg", re.IGNORECASE)
+GUTENBERG_END = re.compile(
+    r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg|^\s*\*{3}\s*end\s+of\s+(?:the|this)\s+.{1,120}\*{3}", re.IGNORECASE
+)
 LICENCE = re.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
@@ -1103,8 +1106,8 @@ RULES: tuple[Rule, ...] = (
     Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "file_head", header_continuation),
-    Rule("note_label", "note", "any", _one(note_label)),
     Rule("label_note", "note", "any", label_note),
+    Rule("note_label", "note", "any", _one(note_label)),
     Rule("labelled_block", "note", "any", _one(labelled_block)),
     Rule("symbol_line", "scene_break", "any", _one(symbol_line)),
     Rule("decorated_break", "scene_break", "any", _one(decorated_break)),
