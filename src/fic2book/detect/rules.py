@@ -405,6 +405,7 @@ NOTE_LABELS = frozenset({
     "note de l'auteur", "note de l'auteure", "notes de l'auteur", "notes de l'auteure", "mot de l'auteur",
     "anmerkung", "anmerkungen", "vorwort", "nachwort", "note dell'autrice", "note dell'autore", "nota dell'autrice",
     "примечание", "примечания", "примечание автора", "примечания автора", "от автора", "комментарий автора",
+    "примечание к части", "примечания к части", "примечание к главе", "примечания к главе",
 })
 
 
@@ -491,6 +492,21 @@ def dedication_line(ctx: Context, i: int) -> int:
     return 1 if ctx.prev_kind(i) == "front_matter" or i == 0 else 0
 
 
+DISCLAIMER_TEXT = re.compile(
+    r"\b(?:are|is)\s+(?:the\s+)?(?:property|copyright|trademarks?)\s+of|not[- ]for[- ]profit|no\s+(?:money|profit)\s+is\s+(?:being\s+)?made"
+    r"|(?:please\s+)?don['’]?t\s+sue|no\s+infringement|(?:i|we)\s+(?:don['’]?t|do\s+not)\s+own|(?:all\s+)?characters\s+belong\s+to",
+    re.IGNORECASE,
+)
+
+
+def disclaimer_text(ctx: Context, i: int) -> int:
+    """Title: Cold Water / Ranma 1/2 and all characters are the property of Rumiko Takahashi. Please don't sue."""
+    chunk = ctx.chunks[i]
+    if ctx.prev_kind(i) != "front_matter" or len(chunk.text) > 600 or not DISCLAIMER_TEXT.search(chunk.text):
+        return 0
+    return 1
+
+
 MAIL_ONLY = frozenset({"From", "To", "Subject", "Date", "Reply-To", "Sender", "References", "In-Reply-To"})
 
 
@@ -526,7 +542,7 @@ NOTE_LABEL = re.compile(
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n
           |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
           |notes?\s+de\s+l['’]auteure?|anmerkung(?:en)?(?:\s+der\s+autorin|\s+des\s+autors)?|vorwort|nachwort
-          |примечани[ея](?:\s+автора)?|от\s+автора)
+          |примечани[ея](?:\s+автора|\s+к\s+(?:части|главе))?|от\s+автора)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1024,6 +1040,33 @@ def _story_follows(ctx: Context, j: int) -> bool:
 INLINE_CREDIT = re.compile(r"^\s*[\"“].{10,250}[\"”]\s*[-–—―~]+\s*(?P<who>[^-–—~].{1,80})$")
 
 
+SONG_CREDIT = re.compile(
+    r"^\s*[~*_\[(-]*\s*(?:song|lyrics|music|soundtrack|song\s+used|title\s+from)\s*:\s*\S.{0,120}$"
+    r"|^\s*[~*_\[(-]*\s*(?:song|lyrics)\s*[:-]?\s*[\"“'‘][^\"”'’]{1,80}[\"”'’]\s*(?:by|[-–—])\s+\S.{0,60}$",
+    re.IGNORECASE,
+)
+
+
+def credit_first(ctx: Context, i: int) -> int:
+    """Song: "Paper Lanterns" by The Halcyon Days / Paper lanterns on the water | carry every name we knew / It rained."""
+    first = ctx.chunks[i]
+    if len(first.lines) != 1 or not SONG_CREDIT.match(first.text):
+        return 0
+    end = i + 1
+    while end < len(ctx.chunks) and end - i <= 24:
+        chunk = ctx.chunks[end]
+        if chunk.joined or symbol_line(chunk) or _is_heading_line(chunk.text) or note_label(chunk):
+            break
+        if not all(len(line.strip()) <= 70 and not _sentence_like(line) for line in chunk.lines):
+            break
+        end += 1
+    # the lyrics run to the last short chunk that still has the story after it
+    for stop in range(end, i + 1, -1):
+        if sum(len(c.lines) for c in ctx.chunks[i + 1 : stop]) >= 2 and _story_follows(ctx, stop):
+            return stop - i
+    return 0
+
+
 def epigraph(ctx: Context, i: int) -> int:
     """So close, so close / And still so far / Jon McLaughlin / He sat at his desk and waited for the phone."""
     first = ctx.chunks[i]
@@ -1131,6 +1174,8 @@ RULES: tuple[Rule, ...] = (
     Rule("header_sandwich", "front_matter", "file_head", header_sandwich),
     Rule("header_preface", "front_matter", "file_head", header_preface),
     Rule("dedication_line", "front_matter", "file_head", dedication_line),
+    Rule("disclaimer_text", "front_matter", "file_head", disclaimer_text),
+    Rule("credit_first", "epigraph", "section_head", credit_first),
     Rule("note_continuation", "note", "head", note_continuation),
     Rule("note_signature", "note", "head", note_signature),
     Rule("epigraph", "epigraph", "section_head", epigraph),
