@@ -152,3 +152,28 @@ def test_a_value_hard_wrapped_at_the_file_width_stays_in_its_field():
     )
     kinds = [d.kind for d in detect(text).detected]
     assert kinds[:3] == ["front_matter"] * 3 and kinds[-1] == "prose"
+
+
+def test_a_ruled_layout_without_blank_lines_splits_at_its_rules():
+    text = (
+        "==============================\n"
+        "STORM SEASON\n"
+        "A Fanfic by kilika\n"
+        "==============================\n"
+        "------------------------------\n"
+        "I. THE HARBOUR\n"
+        "------------------------------\n"
+        "     Auron had been in the city for ten years, and he still had\n"
+        "not got used to the lights.\n"
+        "     They were everywhere, along the edges of the highways in\n"
+        "long, unbroken ribbons.\n"
+        "Chapter Two\n"
+        "==========\n"
+    )
+    chunks = chunk_lines(text.split("\n"))
+    assert [c.text for c in chunks if c.joined] == [
+        "Auron had been in the city for ten years, and he still had not got used to the lights.",
+        "They were everywhere, along the edges of the highways in long, unbroken ribbons.",
+    ]
+    kinds = {d.first_line: d.kind for d in detect(text).detected}
+    assert kinds[5] == kinds[6] == kinds[7] == "heading", kinds  # the rules box the heading

@@ -173,12 +173,12 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
 
 
 def _framing_rules(ctx: Context, rules: list[str]) -> None:
-    """A rule line with no blank line between it and a note (or header, or footer) frames that block."""
+    """A rule line with no blank line between it and a note (or header, footer, heading) frames that block."""
     for i, kind in enumerate(ctx.kinds):
         if kind != "scene_break" or rules[i] == "override" or not re.fullmatch(r"([-_=*~])\1{4,}", ctx.chunks[i].text.strip()):
             continue
         for j in (i + 1, i - 1):
-            if 0 <= j < len(ctx.chunks) and ctx.kinds[j] in ("note", "front_matter", "end_matter"):
+            if 0 <= j < len(ctx.chunks) and ctx.kinds[j] in ("note", "front_matter", "end_matter", "heading"):
                 a, b = sorted((i, j))
                 if ctx.chunks[b].line == ctx.chunks[a].last_line + 1:
                     ctx.kinds[i], rules[i] = ctx.kinds[j], "framing_rule"

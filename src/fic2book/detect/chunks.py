@@ -135,11 +135,27 @@ def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
     return chunks
 
 
+RULE_LINE = re.compile(r"^\s*([=\-~_*#+])\1{9,}\s*$")
+"""A drawn rule, ten or more of one character: ``==========``."""
+
+
 def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
     from .rules import is_header_run
 
     if len(run) == 1:
         return [Chunk((run[0],), start)]
+    # a rule under the run's first line is a setext underline ("Chapter One / ======"), not a boundary
+    rules = [i for i, line in enumerate(run) if RULE_LINE.match(line) and i != 1]
+    if rules and len(rules) < len(run):
+        # a ruled layout with no blank lines ("=====" boxes): each rule is a boundary
+        chunks: list[Chunk] = []
+        bounds = [-1, *rules, len(run)]
+        for a, b in zip(bounds, bounds[1:]):
+            if b - a > 1:
+                chunks.extend(_split_run(start + a + 1, run[a + 1 : b], width))
+            if b < len(run):
+                chunks.append(Chunk((run[b],), start + b))
+        return chunks
     if is_header_run(run):
         return [Chunk((line,), start + i) for i, line in enumerate(run)]
     indented = _indented_paragraphs(start, run)

@@ -494,7 +494,8 @@ def dedication_line(ctx: Context, i: int) -> int:
 
 DISCLAIMER_TEXT = re.compile(
     r"\b(?:are|is)\s+(?:the\s+)?(?:property|copyright|trademarks?)\s+of|not[- ]for[- ]profit|no\s+(?:money|profit)\s+is\s+(?:being\s+)?made"
-    r"|(?:please\s+)?don['’]?t\s+sue|no\s+infringement|(?:i|we)\s+(?:don['’]?t|do\s+not)\s+own|(?:all\s+)?characters\s+belong\s+to",
+    r"|(?:please\s+)?don['’]?t\s+sue|no\s+infringement|(?:i|we)\s+(?:don['’]?t|do\s+not)\s+own|(?:all\s+)?characters\s+belong\s+to"
+    r"|\b(?:are|is)\s+(?:©|\(c\))|(?:not|n['’]t)\s+making\s+(?:any\s+)?money",
     re.IGNORECASE,
 )
 
@@ -502,7 +503,10 @@ DISCLAIMER_TEXT = re.compile(
 def disclaimer_text(ctx: Context, i: int) -> int:
     """Title: Cold Water / Ranma 1/2 and all characters are the property of Rumiko Takahashi. Please don't sue."""
     chunk = ctx.chunks[i]
-    if ctx.prev_kind(i) != "front_matter" or len(chunk.text) > 600 or not DISCLAIMER_TEXT.search(chunk.text):
+    before = ctx.prev_kind(i)
+    if before == "scene_break" and i >= 2 and ctx.chunks[i - 1].text.strip()[:1] in "=-~_*#+":
+        before = ctx.prev_kind(i - 1)  # a header boxed in rules: "=====" between its parts
+    if before != "front_matter" or len(chunk.text) > 600 or not DISCLAIMER_TEXT.search(chunk.text):
         return 0
     return 1
 
