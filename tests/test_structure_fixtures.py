@@ -52,7 +52,7 @@ HELDOUT = {
 }
 # heldout4 is the newest blind set and has not been tuned for yet: its floor is the
 # score measured after the general fixes of 2026-11-21, so a regression fails here.
-FLOORS = {"heldout4": (0.965, 0.94)}
+FLOORS = {"heldout4": (0.97, 0.95)}
 
 
 @pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2", "heldout3", "heldout4"])

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import LineKind
-from .chunks import Chunk
+from .chunks import RULE_LINE, Chunk
 
 Where = Literal["file_head", "head", "section_head", "tail", "any"]
 
@@ -359,6 +359,9 @@ def table_of_contents(ctx: Context, i: int) -> int:
     while j < len(ctx.chunks):
         chunk = ctx.chunks[j]
         lines = chunk.lines
+        if entries == 0 and RULE_LINE.match(chunk.text):
+            j += 1  # "TABLE OF CONTENTS" boxed in rules
+            continue
         if all(_toc_entry(line) for line in lines):
             entries += len(lines)
             j += 1
