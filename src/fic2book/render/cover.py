@@ -769,11 +769,12 @@ def _bands(height: int, top: Color, bottom: Color) -> tuple[tuple[int, int, Colo
     meets the same fourteen palettes again and again.
     """
     last = max(height - 1, 1)
+    # Per channel, the same arithmetic as _mix (same rounding), without a tuple per row.
+    channels = [[round(a + (b - a) * (y / last)) for y in range(height)] for a, b in zip(top, bottom)]
     bands: list[tuple[int, int, Color]] = []
     start, current = 0, top
-    for y in range(1, height):
-        color = _mix(top, bottom, y / last)
-        if color != current:
+    for y, color in enumerate(zip(*channels)):
+        if y and color != current:
             bands.append((start, y, current))
             start, current = y, color
     bands.append((start, height, current))
