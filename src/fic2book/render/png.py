@@ -114,14 +114,13 @@ def _header(lit: dict[int, int], dist: dict[int, int]) -> str:
     return "".join(bits)
 
 
-@functools.lru_cache(maxsize=4096)
-def _up_rows(stride: int, rows: int) -> bytes:
-    """Deflate blocks that inflate to ``rows`` rows of filter "Up" and ``stride`` zeros, ending byte-aligned.
+@functools.lru_cache(maxsize=64)
+def _up_code(stride: int) -> tuple[str, str, str]:
+    """The header, one row's bits and the end-of-block code of a block of "Up" zero rows.
 
-    One row is: literal 2, literal 0, then copies of the byte before (distance
-    1, up to 258 bytes each). Every row is coded the same way, so the block is
-    one row's bits ``rows`` times; an empty stored block after it makes what
-    follows start on a byte, as after zlib's own ``Z_FULL_FLUSH``.
+    One row is: literal 2, literal 0, then copies of the byte before
+    (distance 1, up to 258 bytes each). The code depends on the row length
+    only, so a block of any number of rows is this row's bits repeated.
     """
     tokens: list[tuple[int, str]] = [(2, ""), (0, "")]  # (literal/length symbol, extra bits)
     rest = stride - 1
@@ -133,13 +132,24 @@ def _up_rows(stride: int, rows: int) -> bytes:
     tokens += [(0, "")] * rest
     counts: dict[int, int] = {_END_OF_BLOCK: 1}
     for symbol, _ in tokens:
-        counts[symbol] = counts.get(symbol, 0) + rows
+        counts[symbol] = counts.get(symbol, 0) + 1
     lit = _huffman_lengths(counts)
     dist = {0: 1} if any(symbol > _END_OF_BLOCK for symbol in counts) else {}
     codes = _codes(lit)
     # A copy is its length code, then distance code 0 ("0": the only one), no extra bits.
     row = "".join(codes[symbol] + extra + ("0" if symbol > _END_OF_BLOCK else "") for symbol, extra in tokens)
-    stream = _header(lit, dist) + row * rows + codes[_END_OF_BLOCK] + "000"  # then a stored block
+    return _header(lit, dist), row, codes[_END_OF_BLOCK]
+
+
+@functools.lru_cache(maxsize=4096)
+def _up_rows(stride: int, rows: int) -> bytes:
+    """Deflate blocks that inflate to ``rows`` rows of filter "Up" and ``stride`` zeros, ending byte-aligned.
+
+    One dynamic-Huffman block (:func:`_up_code`), then an empty stored block so
+    that what follows starts on a byte, as after zlib's own ``Z_FULL_FLUSH``.
+    """
+    header, row, end = _up_code(stride)
+    stream = header + row * rows + end + "000"  # then a stored block: not final, type 00
     stream += "0" * (-len(stream) % 8)
     return int(stream[::-1], 2).to_bytes(len(stream) // 8, "little") + b"\x00\x00\xff\xff"
 
