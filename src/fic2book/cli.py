@@ -89,7 +89,8 @@ when stderr is a terminal (never when piped or when CI is set), and with
 encoding, chapters, words, warnings, error, seconds, skipped.
 
 Exit codes: 0 every input converted (or skipped), 1 at least one failed,
-2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141
+stdout closed early (e.g. by head).
 """
 
 
