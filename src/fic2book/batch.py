@@ -37,10 +37,13 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import FicError
 from .sources import natural_key
+
+if TYPE_CHECKING:  # the pipeline is imported when a conversion runs, not with this module
+    from .pipeline import Options
 
 GLOB_CHARS = frozenset("*?[")
 TEMPLATE_FIELDS = ("title", "author", "lang", "stem")
@@ -188,7 +191,7 @@ class Task:
     path: Path
     output_dir: Path
     token: str
-    options: Any  # pipeline.Options, kept untyped so that this module imports no pipeline
+    options: Options
     template: str | None = None
     probe: bool = False
     debug: bool = False
@@ -425,14 +428,13 @@ def raise_on_sigterm() -> None:
 class Batch:
     """One run over many inputs; use it as a context manager so that its temporary files go away.
 
-    ``options`` is a :class:`fic2book.pipeline.Options`; its ``formats`` are
-    the books each input makes.
+    Each input makes one book per format in ``options.formats``.
     """
 
     def __init__(
         self,
         output_dir: Path,
-        options: Any,
+        options: Options,
         *,
         jobs: int = 1,
         fail_fast: bool = False,
@@ -519,7 +521,7 @@ class Batch:
                 early[i] = Result(i, item.label, error=item.error)
         tasks = self._tasks(inputs, probe=False)
         if self.skip_existing:
-            tasks = self._skip_existing(inputs, tasks, namer, names, early)
+            tasks = self._skip_existing(tasks, namer, names, early)
         stream = self._map(tasks)
         failed = False
         for i, item in enumerate(inputs):
@@ -539,7 +541,6 @@ class Batch:
 
     def _skip_existing(
         self,
-        inputs: Sequence[Input],
         tasks: list[Task],
         namer: _Namer,
         names: dict[int, list[Path]],

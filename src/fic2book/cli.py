@@ -236,6 +236,9 @@ class _Report:
         self.started = time.monotonic()
         self.counts = {"converted": 0, "skipped": 0, "failed": 0}
         self.progress: Any = None
+        if json_output and hasattr(sys.stdout, "reconfigure"):
+            # JSON is UTF-8 whatever the locale; a file name that is not UTF-8 comes out as a \udcXX escape.
+            sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
         animate = (
             total > 1 and not quiet and sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
         )
