@@ -58,11 +58,27 @@ def test_other_sizes():
 def test_same_input_same_bytes_and_no_metadata():
     args = ("Crème Brûlée à la Mode", "Zoë Ångström")
     first = make_cover(*args, series="Book 2 of Sweet Things", fandom="Bake Off")
-    cover._font.cache_clear()
-    cover._cmap.cache_clear()
+    for cache in (cover._font, cover._cmap, cover._advance, cover._ink, cover._coverage, cover._bands):
+        cache.cache_clear()
     second = make_cover(*args, series="Book 2 of Sweet Things", fandom="Bake Off")
     assert first == second
     assert _chunks(first) == [b"IHDR", b"IDAT", b"IEND"]  # no tIME, tEXt, pHYs…
+
+
+def test_cached_glyphs_paint_the_pixels_pillow_draws():
+    from PIL import ImageChops, ImageDraw
+
+    lay = _layout("Crème Brûlée — Part 2", "Zoë Ångström", fandom="Bake Off", series="Book 2 of Sweet Things")
+    runs = [*lay.runs, cover.Run("Q", lay.runs[0].font, 1000, 412.37, 1500.61, (0, 0, 0, 0), "faint")]
+    for run in runs:
+        expected = Image.new("RGB", lay.size, (20, 30, 40))
+        font = cover._font(run.font, run.size)
+        feats = cover._feats(run.font, run.size, run.features)
+        ImageDraw.Draw(expected).text((run.x, run.baseline), run.text, font=font, fill=(250, 240, 230), anchor="ls", features=feats)
+        for _ in range(2):  # drawn afresh, then from the cache
+            got = Image.new("RGB", lay.size, (20, 30, 40))
+            cover._paint(ImageDraw.Draw(got), run, (250, 240, 230))
+            assert ImageChops.difference(expected, got).getbbox() is None, run.text
 
 
 def test_different_titles_get_different_colours():

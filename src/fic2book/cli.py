@@ -7,10 +7,13 @@ the traceback instead.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -30,6 +33,9 @@ class Exit(IntEnum):
     OK = 0
     FAILED = 1
     USAGE = 2
+    INTERRUPTED = 130  # 128 + SIGINT
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout was closed, e.g. by head
+    TERMINATED = 143  # 128 + SIGTERM
 
 
 EncodingOption = Annotated[
@@ -62,13 +68,42 @@ def main_options(
 ) -> None:
     """Turn plain-text stories (fanfiction above all) into valid, styled ebooks.
 
-    Exit codes: 0 all inputs converted, 1 a conversion failed, 2 usage error.
+    Exit codes: 0 all inputs converted, 1 a conversion failed, 2 usage error,
+    130 interrupted, 143 terminated. Shell completion: fic2book --install-completion.
     """
 
 
-@app.command()
+BUILD_HELP = """Convert story files into ebooks named after their titles.
+
+INPUTS are story files, folders, and glob patterns (quoted patterns are
+expanded here, naturally sorted); --from FILE adds one path per line from
+FILE, or from stdin with --from - (blank lines and # comments are skipped).
+Books are converted in parallel (--jobs) and reported in input order. A
+failed input does not stop the others unless --fail-fast is given. Books are
+written to a temporary file and renamed, so an interrupted run never leaves
+half a book; two inputs that would get the same name get -2, -3 ….
+
+Output: one line per input on stderr (--quiet: errors only), a progress bar
+when stderr is a terminal (never when piped or when CI is set), and with
+--json one JSON object per input on stdout: input, outputs, title, author,
+encoding, chapters, words, warnings, error, seconds, skipped.
+
+Exit codes: 0 every input converted (or skipped), 1 at least one failed,
+2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141
+stdout closed early (e.g. by head).
+"""
+
+
+@app.command(help=BUILD_HELP)
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Story files (.txt) to convert.", show_default=False)],
+    inputs: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Story files, folders or glob patterns.", show_default=False),
+    ] = None,
+    from_lists: Annotated[
+        Optional[list[Path]],
+        typer.Option("--from", metavar="FILE", help="Read more inputs from FILE, one per line; - reads stdin.", show_default=False),
+    ] = None,
     output_dir: Annotated[Path, typer.Option("-o", "--output-dir", help="Folder for the books (created if missing).")] = Path("."),
     formats: Annotated[
         Optional[list[str]], typer.Option("--format", "-f", help="Output format: epub or pdf; repeat for both.")
@@ -93,10 +128,29 @@ def build(
     pdf_variant: Annotated[
         Optional[str], typer.Option("--pdf-variant", help="pdf/ua-1 for a tagged, accessible PDF.")
     ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="Conversions run in parallel (default: the number of CPUs).", show_default=False),
+    ] = None,
+    name_template: Annotated[
+        Optional[str],
+        typer.Option(
+            "--name-template",
+            metavar="TEMPLATE",
+            help="Name books from {title}, {author}, {lang} and {stem} (the input file name), e.g. '{author} - {title}'. "
+            "Default: an ASCII slug of the title.",
+        ),
+    ] = None,
+    skip_existing: Annotated[
+        bool, typer.Option("--skip-existing", help="Skip inputs whose books exist and are newer than the input.")
+    ] = False,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first input that fails.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object per input on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Convert story files into ebooks named after their titles."""
-    from .pipeline import FORMATS, Options, build as build_one
+    from .batch import Batch, Terminated, default_jobs, expand, raise_on_sigterm, read_list
+    from .pipeline import FORMATS, Options
 
     chosen = tuple(dict.fromkeys(f.lower() for f in (formats or ["epub"])))
     for fmt in chosen:
@@ -110,6 +164,21 @@ def build(
         raise typer.BadParameter(str(exc), param_hint="--page-size") from None
     if pdf_variant is not None and pdf_variant.lower() not in PDF_VARIANTS:
         raise typer.BadParameter(f"'{pdf_variant}' is not one of {', '.join(PDF_VARIANTS)}", param_hint="--pdf-variant")
+    if name_template is not None:
+        from .batch import check_template
+
+        try:
+            check_template(name_template)
+        except FicError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--name-template") from None
+    if not inputs and not from_lists:
+        raise typer.BadParameter("give story files, folders or patterns, or --from FILE", param_hint="INPUTS")
+    arguments = [str(path) for path in inputs or ()]
+    for source in from_lists or ():
+        try:
+            arguments += read_list(str(source))
+        except FicError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--from") from None
     options = Options(
         title=title,
         author=author,
@@ -123,27 +192,113 @@ def build(
         page_size=page_size,
         pdf_variant=pdf_variant.lower() if pdf_variant else None,
     )
+    items = expand(arguments)
+    report = _Report(len(items), quiet=quiet, json_output=json_output, debug=debug)
+    raise_on_sigterm()
     failed = 0
-    for path in inputs:
-        try:
-            written = build_one(path, output_dir, options)
-        except FicError as exc:
-            if debug:
-                raise
-            failed += 1
-            _say(f"fic2book: error: {exc if exc.path else f'{path}: {exc}'}")
-        except KeyboardInterrupt:
+    try:
+        with Batch(
+            output_dir, options, jobs=jobs or default_jobs(), fail_fast=fail_fast, skip_existing=skip_existing,
+            name_template=name_template, debug=debug,
+        ) as batch:  # fmt: skip
+            for result in batch.run(items):
+                failed += result.error is not None
+                report.result(result)
+    except KeyboardInterrupt:
+        report.stop("interrupted; finished books are kept")
+        raise typer.Exit(Exit.INTERRUPTED) from None
+    except Terminated:
+        report.stop("terminated; finished books are kept")
+        raise typer.Exit(Exit.TERMINATED) from None
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nobody reads stdout any more
+        raise typer.Exit(Exit.BROKEN_PIPE) from None
+    except FicError as exc:  # the run could not start, e.g. the output folder is a file
+        if debug:
             raise
-        except Exception as exc:  # a bug: still one line unless --debug
-            if debug:
-                raise
-            failed += 1
-            _say(f"fic2book: error: {path}: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
-        else:
-            for target in written:
-                _say(f"{path} → {target}")
+        report.stop(str(exc), error=True)
+        raise typer.Exit(Exit.FAILED) from None
+    report.finish(failed)
     if failed:
         raise typer.Exit(Exit.FAILED)
+
+
+class _Report:
+    """What a build tells the person (stderr) and the script (stdout with --json) about each input.
+
+    A progress bar appears only when stderr is a terminal, ``CI`` is not set
+    and ``TERM`` is not ``dumb``; it is redrawn on each result, so no thread runs.
+    """
+
+    def __init__(self, total: int, *, quiet: bool, json_output: bool, debug: bool) -> None:
+        self.total = total
+        self.quiet = quiet
+        self.json = json_output
+        self.debug = debug
+        self.started = time.monotonic()
+        self.counts = {"converted": 0, "skipped": 0, "failed": 0}
+        self.progress: Any = None
+        if json_output and hasattr(sys.stdout, "reconfigure"):
+            # JSON is UTF-8 whatever the locale; a file name that is not UTF-8 comes out as a \udcXX escape.
+            sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+        animate = (
+            total > 1 and not quiet and sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+        )
+        if animate:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True, highlight=False), auto_refresh=False, transient=True,
+                redirect_stdout=sys.stdout.isatty(), redirect_stderr=False,
+            )  # fmt: skip
+            self.task = self.progress.add_task("Converting", total=total)
+            self.progress.start()
+
+    def _say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(message, file=sys.stderr, flush=True)
+
+    def result(self, result: Any) -> None:
+        if self.json:
+            print(json.dumps(result.record(), ensure_ascii=False), flush=True)
+        if result.error is not None:
+            self.counts["failed"] += 1
+            if result.traceback:
+                self._say(result.traceback.rstrip())
+            self._say(f"fic2book: error: {result.input}: {result.error}")
+        elif result.skipped:
+            self.counts["skipped"] += 1
+            if not self.quiet:
+                self._say(f"{result.input}: up to date ({', '.join(result.outputs)})")
+        else:
+            self.counts["converted"] += 1
+            if not self.quiet:
+                self._say(f"{result.input} → {', '.join(result.outputs)}")
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1)
+            self.progress.refresh()
+
+    def _close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def stop(self, message: str, *, error: bool = False) -> None:
+        self._close()
+        print(f"fic2book: {'error: ' if error else ''}{message}", file=sys.stderr, flush=True)
+
+    def finish(self, failed: int) -> None:
+        self._close()
+        if self.total > 1 and not self.quiet:
+            parts = [f"{n} {what}" for what, n in self.counts.items() if n or what == "converted"]
+            seconds = time.monotonic() - self.started
+            print(f"fic2book: {', '.join(parts)} in {seconds:.1f} s", file=sys.stderr, flush=True)
+        elif self.total == 0 and not self.quiet:
+            print("fic2book: nothing to convert", file=sys.stderr, flush=True)
 
 
 @app.command()

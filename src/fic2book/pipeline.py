@@ -182,6 +182,20 @@ def read_book(path: Path, options: Options) -> tuple[Book, str]:
     return gather_notes(book), decoded.text
 
 
+def write_book(book: Book, text: str, fmt: str, target: Path, options: Options) -> None:
+    """Stage 6: render ``book`` in one format and write it to ``target`` (atomically)."""
+    if fmt == "epub":
+        from .render.epub import write_epub
+
+        write_epub(book, target, identifier=book_identifier(book, text), style=options.style)
+    elif fmt == "pdf":
+        from .render.pdf import write_pdf
+
+        write_pdf(book, target, style=options.style, page_size=options.page_size, variant=options.pdf_variant)
+    else:
+        raise FicError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+
+
 def build(path: Path, output_dir: Path, options: Options) -> list[Path]:
     """Convert one input into every requested format; return the files written."""
     book, text = read_book(path, options)
@@ -190,16 +204,6 @@ def build(path: Path, output_dir: Path, options: Options) -> list[Path]:
     for fmt in options.formats:
         target = output_dir / f"{stem}.{fmt}"
         sources.refuse_overwriting_input(target, path)
-        if fmt == "epub":
-            from .render.epub import write_epub
-
-            write_epub(book, target, identifier=book_identifier(book, text), style=options.style)
-        elif fmt == "pdf":
-            from .render.pdf import write_pdf
-
-            write_pdf(book, target, style=options.style, page_size=options.page_size, variant=options.pdf_variant)
-        else:
-            raise FicError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+        write_book(book, text, fmt, target, options)
         written.append(target)
     return written
-
