@@ -24,7 +24,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import secrets
 import signal
 import string
 import sys
@@ -34,7 +33,6 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -42,7 +40,9 @@ from typing import TYPE_CHECKING, Any
 from .errors import FicError
 from .sources import natural_key
 
-if TYPE_CHECKING:  # the pipeline is imported when a conversion runs, not with this module
+if TYPE_CHECKING:  # imported when a conversion or a worker pool needs them, not with this module
+    from multiprocessing.connection import Connection
+
     from .pipeline import Options
 
 GLOB_CHARS = frozenset("*?[")
@@ -337,6 +337,8 @@ class _Pool:
 
     def map(self, tasks: Sequence[Task]) -> Iterator[Result]:
         """A result for each task, in the order of ``tasks``, whatever finishes first."""
+        from multiprocessing.connection import wait
+
         queue = deque(tasks)
         busy: dict[_Worker, Task] = {}
         done: dict[int, Result] = {}
@@ -451,7 +453,7 @@ class Batch:
         self.skip_existing = skip_existing
         self.template = name_template
         self.debug = debug
-        self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
         self._pool: _Pool | None = None
         self._pending: set[str] = set()  # temporary files written and not yet renamed
         self._stopped = False  # the run ended before its last input (--fail-fast)

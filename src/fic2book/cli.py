@@ -149,7 +149,7 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    from .batch import Batch, Terminated, default_jobs, expand, raise_on_sigterm, read_list
+    from .batch import Batch, Terminated, check_template, default_jobs, expand, raise_on_sigterm, read_list
     from .pipeline import FORMATS, Options
 
     chosen = tuple(dict.fromkeys(f.lower() for f in (formats or ["epub"])))
@@ -165,8 +165,6 @@ def build(
     if pdf_variant is not None and pdf_variant.lower() not in PDF_VARIANTS:
         raise typer.BadParameter(f"'{pdf_variant}' is not one of {', '.join(PDF_VARIANTS)}", param_hint="--pdf-variant")
     if name_template is not None:
-        from .batch import check_template
-
         try:
             check_template(name_template)
         except FicError as exc:

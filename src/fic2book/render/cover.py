@@ -781,13 +781,26 @@ def _bands(height: int, top: Color, bottom: Color) -> tuple[tuple[int, int, Colo
     return tuple(bands)
 
 
-def _background(W: int, H: int, bg: Color, accent: Color) -> Image.Image:
-    """A quiet vertical gradient: a touch of the accent at the top, deeper at the foot."""
+def _background(W: int, H: int, bg: Color, accent: Color, canvas: Image.Image | None = None) -> Image.Image:
+    """A quiet vertical gradient: a touch of the accent at the top, deeper at the foot.
+
+    Painted over every pixel of ``canvas`` (a new image if None).
+    """
     top, bottom = _mix(bg, accent, 0.07), _mix(bg, (0, 0, 0), 0.38)
-    img = Image.new("RGB", (W, H), None)
+    img = canvas if canvas is not None and canvas.size == (W, H) else Image.new("RGB", (W, H), None)
     for start, end, color in _bands(H, top, bottom):
         img.paste(color, (0, start, W, end))
     return img
+
+
+@functools.lru_cache(maxsize=1)
+def _canvas(size: tuple[int, int]) -> Image.Image:
+    """The one image this process paints covers on: a fresh 16 MB image costs ~1 ms of page faults.
+
+    Safe because every cover paints all of it (:func:`_background`) and
+    :func:`make_cover` hands out only the PNG bytes, never the image.
+    """
+    return Image.new("RGB", size, None)
 
 
 @functools.lru_cache(maxsize=96)
@@ -820,11 +833,11 @@ def _diamond(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, fill: Co
     draw.polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], fill=fill)
 
 
-def _draw(lay: Layout) -> Image.Image:
+def _draw(lay: Layout, canvas: Image.Image | None = None) -> Image.Image:
     W, H = lay.size
     bg, accent, ink = lay.palette
     u = lay.unit
-    img = _background(W, H, bg, accent)
+    img = _background(W, H, bg, accent, canvas)
     draw = ImageDraw.Draw(img)
     soft = _mix(bg, accent, 0.55)
     cx, cy = lay.motif_center
@@ -913,7 +926,8 @@ def make_cover(
     ``size`` is (width, height) in pixels. Raises :class:`FicError` if the
     size is unusable or the shipped fonts are missing.
     """
-    return _encode_png(_draw(_layout(title, author, series=series, fandom=fandom, size=size)))
+    lay = _layout(title, author, series=series, fandom=fandom, size=size)
+    return _encode_png(_draw(lay, _canvas(lay.size)))
 
 
 def _encode_png(img: Image.Image, level: int = PNG_COMPRESS_LEVEL) -> bytes:
