@@ -20,7 +20,7 @@ from fic2book.encoding import decode
 from fic2book.errors import FicError
 from fic2book.pipeline import Options, build, read_book
 from fic2book.render.pagesize import PAGE_SIZES, parse_page_size
-from fic2book.render.pdf import cover_size, make_fetcher, part_runs, render_pdf
+from fic2book.render.pdf import cover_size, make_fetcher, part_runs, quick_library_lookup, render_pdf
 from fic2book.styles import available_styles, styles_root
 
 EVERY_KIND = ROOT / "tests" / "fixtures" / "books" / "every_kind.txt"
@@ -406,6 +406,17 @@ def test_cli_pdf_options(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert bad.returncode == 2 and "page size" in bad.stderr
+
+
+def test_native_libraries_are_looked_up_in_one_listing_and_the_lookup_is_put_back():
+    import ctypes.util
+
+    saved = ctypes.util.find_library
+    with quick_library_lookup():
+        assert ctypes.util.find_library("pango-1.0").startswith("libpango-1.0.so")
+        assert ctypes.util.find_library("libpango-1.0-0") is None  # a name WeasyPrint tries first, on Windows
+        assert ctypes.util.find_library("c").startswith("libc.so")
+    assert ctypes.util.find_library is saved
 
 
 def test_epub_only_runs_never_import_weasyprint(tmp_path):
