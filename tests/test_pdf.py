@@ -408,6 +408,21 @@ def test_cli_pdf_options(tmp_path):
     assert bad.returncode == 2 and "page size" in bad.stderr
 
 
+def test_the_cycle_collector_is_left_as_it_was_found():
+    import gc
+
+    book, _ = read_book(SEEDS[0], Options())
+    render_pdf(book)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # someone else's frozen objects: render_pdf leaves them frozen and freezes nothing of its own
+    try:
+        frozen = gc.get_freeze_count()
+        render_pdf(book)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_native_libraries_are_looked_up_in_one_listing_and_the_lookup_is_put_back():
     import ctypes.util
 
