@@ -180,7 +180,7 @@ def quick_library_lookup() -> Iterator[None]:
 
     WeasyPrint asks cffi for each native library under several names, the exact
     soname last; for every name the loader does not know, ``find_library`` runs
-    ldconfig, gcc and ld — about 17 misses, a fifth of a short book's run. A name
+    ldconfig, gcc and ld — about 17 misses, an eighth of a short book's run. A name
     the listing lacks gets ``None`` and WeasyPrint moves on to the next one, as it
     does when the full search finds nothing.
     """
