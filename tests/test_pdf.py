@@ -20,7 +20,7 @@ from fic2book.encoding import decode
 from fic2book.errors import FicError
 from fic2book.pipeline import Options, build, read_book
 from fic2book.render.pagesize import PAGE_SIZES, parse_page_size
-from fic2book.render.pdf import cover_size, make_fetcher, render_pdf
+from fic2book.render.pdf import cover_size, make_fetcher, part_runs, quick_library_lookup, render_pdf
 from fic2book.styles import available_styles, styles_root
 
 EVERY_KIND = ROOT / "tests" / "fixtures" / "books" / "every_kind.txt"
@@ -261,6 +261,78 @@ def test_unknown_variant_is_a_clear_error():
         render_pdf(book, variant="pdf/z")
 
 
+# ---------------------------------------------------------------- set in parts
+
+
+def long_story(tmp_path: Path) -> Path:
+    """Nine chapters with notes and scene breaks: enough for several parts, under a
+    title that CSS strings must escape."""
+    source_words = re.findall(r"[A-Za-z’']+", EVERY_KIND.read_text(encoding="utf-8"))
+    lines = ['Title: The "Quoted" \\ Backslashed Book of Many Parts', "Author: quillfeather", ""]
+    for chapter in range(9):
+        lines += [f"Chapter {chapter + 1}", ""]
+        for paragraph in range(40):
+            start = (chapter * 97 + paragraph * 31) % len(source_words)
+            sentence = " ".join((source_words * 2)[start : start + 40 + paragraph % 23])
+            lines += [sentence[0].upper() + sentence[1:] + ".", ""]
+            if paragraph == 20:
+                lines += ["***", ""]
+        lines += [f"A/N: Thank you for reading chapter {chapter + 1}!", ""]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def page_images(data: bytes, tmp_path: Path, name: str) -> list[bytes]:
+    pdf = write(tmp_path, data, f"{name}.pdf")
+    subprocess.run(["pdftoppm", "-r", "24", "-png", str(pdf), str(tmp_path / name)], check=True, timeout=300)
+    return [png.read_bytes() for png in sorted(tmp_path.glob(f"{name}-*.png"))]
+
+
+def assert_same_book(tmp_path: Path, parts: bytes, whole: bytes) -> None:
+    """Page for page the same pictures, outline, link targets and metadata."""
+    a, b = (pypdf.PdfReader(write(tmp_path, data, f"{name}.pdf")) for name, data in (("p", parts), ("w", whole)))
+    assert len(a.pages) == len(b.pages)
+    assert [(e.title, a.get_destination_page_number(e)) for e in a.outline] == [
+        (e.title, b.get_destination_page_number(e)) for e in b.outline
+    ]
+    assert {name: a.get_destination_page_number(d) for name, d in a.named_destinations.items()} == {
+        name: b.get_destination_page_number(d) for name, d in b.named_destinations.items()
+    }
+    links = [
+        [str(annot.get_object().get("/Dest")) for annot in page.get("/Annots") or []] for page in (*a.pages, *b.pages)
+    ]
+    assert links[: len(a.pages)] == links[len(a.pages) :]
+    assert dict(a.metadata) == dict(b.metadata)
+    different = [
+        number
+        for number, (one, other) in enumerate(zip(page_images(parts, tmp_path, "p"), page_images(whole, tmp_path, "w")), 1)
+        if one != other
+    ]
+    assert not different, f"pages that differ: {different}"
+
+
+@pytest.mark.parametrize("style", available_styles())
+def test_a_shipped_theme_set_in_parts_gives_the_pages_of_the_book_set_whole(style, tmp_path):
+    book, _ = read_book(EVERY_KIND, Options())
+    parts, warnings = render_pdf(book, style=style, in_parts=True)
+    whole, _ = render_pdf(book, style=style, in_parts=False)
+    assert warnings == []
+    assert_same_book(tmp_path, parts, whole)
+
+
+@pytest.mark.parametrize("page_size", ["a5", "ereader"])
+def test_a_long_book_in_several_parts_keeps_folios_sides_running_heads_and_links(page_size, tmp_path):
+    book, _ = read_book(long_story(tmp_path), Options(smart=False))  # straight quotes in the title
+    assert len(part_runs(book)) >= 2
+    parts, warnings = render_pdf(book, page_size=page_size, in_parts=True)
+    whole, _ = render_pdf(book, page_size=page_size, in_parts=False)
+    assert warnings == []
+    assert_same_book(tmp_path, parts, whole)
+    text = poppler("pdftotext", "-layout", str(write(tmp_path, parts)), "-")
+    assert 'The "Quoted" \\ Backslashed Book of Many Parts' in text  # the running head on left-hand pages
+
+
 # ---------------------------------------------------------------- safety
 
 
@@ -334,6 +406,32 @@ def test_cli_pdf_options(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert bad.returncode == 2 and "page size" in bad.stderr
+
+
+def test_the_cycle_collector_is_left_as_it_was_found():
+    import gc
+
+    book, _ = read_book(SEEDS[0], Options())
+    render_pdf(book)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # someone else's frozen objects: render_pdf leaves them frozen and freezes nothing of its own
+    try:
+        frozen = gc.get_freeze_count()
+        render_pdf(book)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_native_libraries_are_looked_up_in_one_listing_and_the_lookup_is_put_back():
+    import ctypes.util
+
+    saved = ctypes.util.find_library
+    with quick_library_lookup():
+        assert ctypes.util.find_library("pango-1.0").startswith("libpango-1.0.so")
+        assert ctypes.util.find_library("libpango-1.0-0") is None  # a name WeasyPrint tries first, on Windows
+        assert ctypes.util.find_library("c").startswith("libc.so")
+    assert ctypes.util.find_library is saved
 
 
 def test_epub_only_runs_never_import_weasyprint(tmp_path):

@@ -1,11 +1,21 @@
-"""Book → PDF: the EPUB's XHTML in one document, set by WeasyPrint with the theme's print layer.
+"""Book → PDF: the EPUB's XHTML set by WeasyPrint with the theme's print layer.
 
-The PDF is one HTML document: the full-page cover, the title page, a contents
-page with page numbers (when there is more than one chapter), the chapters and
-the Notes, built from the same block markup as the EPUB (:mod:`.xhtml`, with
-links rewritten to stay inside the one document). Stylesheets come in cascade
-order: the page size, the common print layer, the theme, the theme's print
-layer (:meth:`fic2book.styles.Theme.layers`).
+The PDF holds the full-page cover, the title page, a contents page with page
+numbers (when there is more than one chapter), the chapters and the Notes, built
+from the same block markup as the EPUB (:mod:`.xhtml`, with links rewritten to
+stay inside the one PDF). Stylesheets come in cascade order: the page size, the
+common print layer, the theme, the theme's print layer
+(:meth:`fic2book.styles.Theme.layers`).
+
+A shipped theme's book is set in parts (:func:`render_in_parts`): the front
+matter, the contents, then runs of chapters, each its own WeasyPrint document
+whose first page carries on the book's folio, side and running head; the pages
+are joined into one PDF, the same PDF to the byte as the book set whole. Each
+part's style tables are freed once it is laid out instead of living until the
+whole book is (a fifth less peak memory for a novel), and the contents page gets
+its numbers written in. Any other theme is set as one document
+(:func:`render_whole`), where CSS that spans the book — counters, ``:first``,
+``counter(pages)``, ``target-text()`` — means what it says.
 
 WeasyPrint is imported here only, so EPUB-only runs and ``--help`` never pay for it.
 Its fetcher is replaced by an allow-list: the theme's own files and the cover, nothing
@@ -15,24 +25,43 @@ else — no network, no ``file://`` the text could smuggle in.
 from __future__ import annotations
 
 import base64
+import ctypes.util
+import gc
 import logging
-from collections.abc import Iterator
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from ..errors import FicError
 from ..model import Book
-from ..styles import Layer, load_theme, styles_root
+from ..styles import Layer, Theme, available_styles, load_theme, styles_root
 from . import cover as cover_art
 from .epub import write_atomically
 from .pagesize import PDF_VARIANTS, PageSize, parse_page_size
 from .xhtml import attr, chapter_body, chapter_label, esc, notes_body, title_body
 
+if TYPE_CHECKING:
+    from weasyprint import CSS, Document
+    from weasyprint.text.fonts import FontConfiguration
+
 COVER_WIDTH = 1600
 KEYWORD_FIELDS = ("Fandom", "Relationships", "Pairing", "Characters", "Tags", "Genre", "Category", "Rating")
+PART_MARKUP = 60_000
+"""Markup per part when a book is set in parts, about 25 A5 pages: big enough that a
+part's own cost (parsing, the cascade: ~10 ms) stays small beside its layout, small
+enough that its style tables are freed long before the book is done."""
+PLACEHOLDER_PAGE = "000"
+"""The page number the contents is sketched with: three digits, as wide as most
+books' numbers. Should a real number make the contents longer or shorter than the
+sketch, the book is set whole instead (:func:`render_in_parts`)."""
 
 
 # ---------------------------------------------------------------- the document
@@ -56,30 +85,48 @@ def _metadata_head(book: Book) -> str:
     return "\n".join(parts)
 
 
-def _contents(book: Book) -> str:
-    """The contents page: each chapter and the Notes, with page numbers filled in by CSS."""
-    items = [f'<li><a href="#{chapter.id}">{esc(chapter_label(book, chapter))}</a></li>' for chapter in book.chapters]
+def _cover(book: Book, cover_png: bytes, size: PageSize) -> str:
+    meta = book.metadata
+    label = f"Cover: {meta.title} by {', '.join(meta.authors)}"
+    cover_src = "data:image/png;base64," + base64.b64encode(cover_png).decode("ascii")
+    return (
+        f'<section class="cover-page"><img src="{cover_src}" alt="{attr(label)}"'
+        f' style="width: {size.width_mm:g}mm; height: {size.height_mm:g}mm"/></section>'
+    )
+
+
+def _has_contents(book: Book) -> bool:
+    return len(book.chapters) > 1
+
+
+def _contents(book: Book, pages: dict[str, str] | None = None) -> str:
+    """The contents page: each chapter and the Notes, with its page number.
+
+    Without ``pages`` the numbers come from CSS (``target-counter()``); with them,
+    each entry carries its number in ``data-page``, for a contents set apart from
+    the chapters it lists.
+    """
+    entries = [(chapter.id, chapter_label(book, chapter)) for chapter in book.chapters]
     if book.notes:
-        items.append('<li><a href="#notes">Notes</a></li>')
+        entries.append(("notes", "Notes"))
+    items = []
+    for target, label in entries:
+        page = f' data-page="{attr(pages[target])}"' if pages else ""
+        items.append(f'<li><a href="#{target}"{page}>{esc(label)}</a></li>')
     return '<nav class="contents" role="doc-toc">\n<h1>Contents</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>"
 
 
-def pdf_html(book: Book, cover_png: bytes, size: PageSize) -> str:
-    """The whole book as one HTML document for WeasyPrint."""
-    meta = book.metadata
-    lang = attr(meta.language)
-    label = f"Cover: {meta.title} by {', '.join(meta.authors)}"
-    cover_src = "data:image/png;base64," + base64.b64encode(cover_png).decode("ascii")
-    body = [
-        f'<section class="cover-page"><img src="{cover_src}" alt="{attr(label)}"'
-        f' style="width: {size.width_mm:g}mm; height: {size.height_mm:g}mm"/></section>',
-        title_body(book),
-    ]
-    if len(book.chapters) > 1:
-        body.append(_contents(book))
-    body.extend(chapter_body(book, chapter, one_file=True) for chapter in book.chapters)
+def _story(book: Book) -> list[tuple[str, str]]:
+    """``(id, markup)`` of each chapter, then of the Notes."""
+    sections = [(chapter.id, chapter_body(book, chapter, one_file=True)) for chapter in book.chapters]
     if book.notes:
-        body.append(notes_body(book, one_file=True))
+        sections.append(("notes", notes_body(book, one_file=True)))
+    return sections
+
+
+def html_document(book: Book, body: Iterable[str]) -> str:
+    """An HTML document for WeasyPrint: the book's ``<head>`` around ``body`` markup."""
+    lang = attr(book.metadata.language)
     return (
         "<!DOCTYPE html>\n"
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}">\n'
@@ -88,9 +135,35 @@ def pdf_html(book: Book, cover_png: bytes, size: PageSize) -> str:
     )
 
 
+def pdf_html(book: Book, cover_png: bytes, size: PageSize) -> str:
+    """The whole book as one HTML document for WeasyPrint."""
+    body = [_cover(book, cover_png, size), title_body(book)]
+    if _has_contents(book):
+        body.append(_contents(book))
+    body.extend(markup for _id, markup in _story(book))
+    return html_document(book, body)
+
+
 def page_css(size: PageSize) -> str:
     """The page box for ``size``: dimensions, margins and the base type size."""
     return f"@page {{ size: {size.css_size}; margin: {size.margin}; }}\nhtml {{ font-size: {size.font_size}; }}\n"
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string, its white space collapsed as the title page sets it."""
+    text = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):x} ", text) + '"'
+
+
+def part_css(book: Book, first_page: int) -> str:
+    """What a part that starts on ``first_page`` carries over from the pages before it:
+    its folio, its side (odd pages are right-hand pages, as in the whole book) and
+    the book title that the title page sets for the running heads."""
+    side = "right" if first_page % 2 else "left"
+    return (
+        f"@page :first {{ counter-reset: page {first_page}; }}\n"
+        f"html {{ break-before: {side}; string-set: book {_css_string(book.metadata.title)}; }}\n"
+    )
 
 
 def cover_size(size: PageSize) -> tuple[int, int]:
@@ -99,6 +172,48 @@ def cover_size(size: PageSize) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- WeasyPrint
+
+
+@contextmanager
+def quick_library_lookup() -> Iterator[None]:
+    """Answer ``ctypes.util.find_library`` from one ``ldconfig -p`` listing, on Linux.
+
+    WeasyPrint asks cffi for each native library under several names, the exact
+    soname last; for every name the loader does not know, ``find_library`` runs
+    ldconfig, gcc and ld — about 17 misses, an eighth of a short book's run. A name
+    the listing lacks gets ``None`` and WeasyPrint moves on to the next one, as it
+    does when the full search finds nothing.
+    """
+    ldconfig = shutil.which("ldconfig") or shutil.which("ldconfig", path="/sbin:/usr/sbin")
+    if not sys.platform.startswith("linux") or ldconfig is None:
+        yield
+        return
+    try:
+        listing = subprocess.run(
+            [ldconfig, "-p"], capture_output=True, text=True, check=True, timeout=30, env={"LC_ALL": "C"}
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        yield
+        return
+
+    def find_library(name: str) -> str | None:
+        match = re.search(rf"\s(lib{re.escape(name)}\.\S+)\s", listing)
+        return match.group(1) if match else None
+
+    saved = ctypes.util.find_library
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = saved
+
+
+def import_weasyprint() -> Any:
+    """The ``weasyprint`` module, imported on first use (:func:`quick_library_lookup`)."""
+    if "weasyprint" not in sys.modules:
+        with quick_library_lookup():
+            import weasyprint  # noqa: F401
+    return sys.modules["weasyprint"]
 
 
 def _allowed_file(url: str, folders: tuple[Path, ...]) -> Path | None:
@@ -113,6 +228,7 @@ def _allowed_file(url: str, folders: tuple[Path, ...]) -> Path | None:
 
 def make_fetcher(folders: tuple[Path, ...]) -> Any:
     """A WeasyPrint URL fetcher that serves only files inside ``folders`` and ``data:`` URLs."""
+    import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AllowListFetcher(URLFetcher):
@@ -151,10 +267,135 @@ def weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = saved
 
 
+@contextmanager
+def collector_spares_pages() -> Iterator[Callable[[], None]]:
+    """Keep Python's cycle collector from walking, again and again, the pages laid out so far.
+
+    A novel's laid-out pages are millions of objects that live until the PDF is
+    written, and every full pass of the collector walked them all: a twelfth of the
+    run. The ``keep()`` this yields, called once a document is laid out, collects
+    its garbage (the layout's style tables) and freezes what is left, so later
+    passes skip it; all is unfrozen at the end. Only when nothing else in the
+    process has frozen objects: unfreezing cannot tell theirs from ours.
+    """
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+
+    def keep() -> None:
+        gc.collect()
+        gc.freeze()
+
+    try:
+        yield keep
+    finally:
+        gc.unfreeze()
+
+
+@dataclass
+class Press:
+    """WeasyPrint set up for one book: its stylesheets, fonts, fetcher and options."""
+
+    sheets: list[CSS]
+    fonts: FontConfiguration
+    fetcher: Any
+    options: dict[str, Any]
+    keep: Callable[[], None] = lambda: None
+    """Called after each document is laid out (:func:`collector_spares_pages`)."""
+
+    def render(self, html: str, extra_css: str = "") -> Document:
+        """``html`` laid out in pages, with ``extra_css`` after the theme's stylesheets."""
+        weasyprint = import_weasyprint()
+        sheets = self.sheets
+        if extra_css:
+            sheets = [*sheets, weasyprint.CSS(string=extra_css, url_fetcher=self.fetcher, font_config=self.fonts)]
+        source = weasyprint.HTML(string=html, base_url=styles_root().resolve().as_uri() + "/", url_fetcher=self.fetcher)
+        document = source.render(font_config=self.fonts, **{**self.options, "stylesheets": sheets})
+        self.keep()
+        return document
+
+    def part(self, book: Book, body: Iterable[str], first_page: int) -> Document:
+        """``body`` markup set as the part of ``book`` that starts on page ``first_page``."""
+        return self.render(html_document(book, body), part_css(book, first_page))
+
+
+def render_whole(press: Press, book: Book, cover_png: bytes, size: PageSize) -> Document:
+    """The book set as one WeasyPrint document."""
+    return press.render(pdf_html(book, cover_png, size))
+
+
+def render_in_parts(press: Press, book: Book, cover_png: bytes, size: PageSize) -> Document | None:
+    """The book set in parts and joined; ``None`` if the contents came out longer or
+    shorter than its sketch, which would put every later page number off (or had
+    no page to give a section).
+
+    The contents is sketched with placeholder numbers first, to learn where the
+    chapters start; the chapters and Notes are set in runs of about
+    :data:`PART_MARKUP`; their anchors give the numbers the contents is then set with.
+    """
+    front = press.render(html_document(book, [_cover(book, cover_png, size), title_body(book)]))
+    next_page = 1 + len(front.pages)
+    contents_page = next_page
+    sketch = None
+    if _has_contents(book):
+        placeholders = dict.fromkeys([*(chapter.id for chapter in book.chapters), "notes"], PLACEHOLDER_PAGE)
+        sketch = press.part(book, [_contents(book, placeholders)], contents_page)
+        next_page += len(sketch.pages)
+    parts: list[Document] = []
+    starts: dict[str, str] = {}
+    for run in part_runs(book):
+        part = press.part(book, [markup for _id, markup in run], next_page)
+        ids = {section_id for section_id, _markup in run}
+        for number, page in enumerate(part.pages, start=next_page):
+            for anchor in ids.intersection(page.anchors):
+                starts.setdefault(anchor, str(number))
+        next_page += len(part.pages)
+        parts.append(part)
+    documents = [front]
+    if sketch is not None:
+        if len(starts) < len(book.chapters) + bool(book.notes):
+            return None  # a section without its anchor: no number to write in
+        contents = press.part(book, [_contents(book, starts)], contents_page)
+        if len(contents.pages) != len(sketch.pages):
+            return None
+        documents.append(contents)
+    documents.extend(parts)
+    return front.copy([page for document in documents for page in document.pages])
+
+
+def part_runs(book: Book) -> list[list[tuple[str, str]]]:
+    """The chapters and Notes as ``(id, markup)``, in runs of at least :data:`PART_MARKUP`
+    characters of markup (the last run may be shorter)."""
+    runs: list[list[tuple[str, str]]] = [[]]
+    size = 0
+    for section in _story(book):
+        if size >= PART_MARKUP:
+            runs.append([])
+            size = 0
+        runs[-1].append(section)
+        size += len(section[1])
+    return [run for run in runs if run]
+
+
+def sets_in_parts(theme: Theme) -> bool:
+    """Whether ``theme`` is a shipped one, whose pages tests/test_pdf.py checks come out
+    the same set in parts as set whole."""
+    return theme.folder.resolve().parent == styles_root().resolve() and theme.folder.name in available_styles()
+
+
 def render_pdf(
-    book: Book, *, style: str | None = None, page_size: str = "a5", variant: str | None = None
+    book: Book,
+    *,
+    style: str | None = None,
+    page_size: str = "a5",
+    variant: str | None = None,
+    in_parts: bool | None = None,
 ) -> tuple[bytes, list[str]]:
-    """The PDF as bytes, and every warning WeasyPrint gave while making it."""
+    """The PDF as bytes, and every warning WeasyPrint gave while making it.
+
+    ``in_parts`` says how the book is set (:func:`render_in_parts`, :func:`render_whole`);
+    by default in parts for a shipped theme and whole for any other.
+    """
     if variant is not None and variant not in PDF_VARIANTS:
         raise FicError(f"unknown PDF variant '{variant}' (choose from {', '.join(PDF_VARIANTS)})")
     size = parse_page_size(page_size)
@@ -162,24 +403,27 @@ def render_pdf(
     layers = [Layer(page_css(size), styles_root()), *theme.layers("print")]
     meta = book.metadata
     cover_png = cover_art.make_cover(meta.title, ", ".join(meta.authors), size=cover_size(size))
-    html = pdf_html(book, cover_png, size)
 
-    import weasyprint
+    weasyprint = import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = make_fetcher(tuple(dict.fromkeys((styles_root().resolve(), theme.folder.resolve()))))
     fonts = FontConfiguration()  # @font-face rules only take effect through one shared configuration
-    with weasyprint_warnings() as warnings:
+    options: dict[str, Any] = {"pdf_variant": variant} if variant else {}
+    with weasyprint_warnings() as warnings, collector_spares_pages() as keep:
         sheets = [
             weasyprint.CSS(
                 string=layer.css, base_url=layer.folder.resolve().as_uri() + "/", url_fetcher=fetcher, font_config=fonts
             )
             for layer in layers
         ]
-        document = weasyprint.HTML(string=html, base_url=styles_root().resolve().as_uri() + "/", url_fetcher=fetcher)
-        options: dict[str, Any] = {"stylesheets": sheets, "font_config": fonts}
-        if variant:
-            options["pdf_variant"] = variant
+        press = Press(sheets, fonts, fetcher, options, keep)
+        document = None
+        if sets_in_parts(theme) if in_parts is None else in_parts:
+            document = render_in_parts(press, book, cover_png, size)
+        if document is None:
+            document = render_whole(press, book, cover_png, size)
+        # keep() has freed the layout's style tables before the PDF's own objects are made
         data = document.write_pdf(**options)
     return data, list(warnings)
 
