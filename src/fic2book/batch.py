@@ -459,15 +459,9 @@ class Batch:
         self._stopped = False  # the run ended before its last input (--fail-fast)
 
     def __enter__(self) -> Batch:
-        folder = self.output_dir
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:
-            raise FicError(f"the output folder {folder} is a file") from None
-        except OSError as exc:
-            raise FicError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
-        if not folder.is_dir():
-            raise FicError(f"the output folder {folder} is not a folder")
+        from .output import ensure_output_folder
+
+        ensure_output_folder(self.output_dir)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -507,7 +507,7 @@ def disclaimer_text(ctx: Context, i: int) -> int:
     """Title: Cold Water / Ranma 1/2 and all characters are the property of Rumiko Takahashi. Please don't sue."""
     chunk = ctx.chunks[i]
     before = ctx.prev_kind(i)
-    if before == "scene_break" and i >= 2 and ctx.chunks[i - 1].text.strip()[:1] in "=-~_*#+":
+    if before == "scene_break" and i >= 2 and RULE_LINE.match(ctx.chunks[i - 1].text):
         before = ctx.prev_kind(i - 1)  # a header boxed in rules: "=====" between its parts
     if before != "front_matter" or len(chunk.text) > 600 or not DISCLAIMER_TEXT.search(chunk.text):
         return 0

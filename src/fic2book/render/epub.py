@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import time
 import zipfile
 from datetime import datetime, timezone
@@ -29,6 +28,7 @@ from ebooklib import epub
 from .. import __version__
 from ..errors import FicError
 from ..model import Book
+from ..output import write_atomically
 from ..styles import load_style
 from . import cover as cover_art
 from .xhtml import COVER_HREF, Document, documents
@@ -167,43 +167,6 @@ def epub_bytes(model: Book, *, identifier: str, style: str | None = None) -> byt
     buffer = io.BytesIO()
     _Writer(buffer, book, meta.language, build_time()).write()
     return buffer.getvalue()
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(data: bytes, target: Path) -> None:
-    """Write ``data`` to ``target`` through a temporary file and a rename: never half a book."""
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise FicError(f"the output folder {folder} is a file") from None
-    except OSError as exc:
-        raise FicError(f"cannot create the output folder {folder}: {exc.strerror}") from None
-    if not folder.is_dir():
-        raise FicError(f"the output folder {folder} is not a folder")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise FicError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def write_epub(model: Book, target: Path, *, identifier: str, style: str | None = None) -> None:

@@ -42,9 +42,9 @@ from urllib.parse import unquote, urlsplit
 from .. import __version__
 from ..errors import FicError
 from ..model import Book
+from ..output import write_atomically
 from ..styles import Layer, Theme, available_styles, load_theme, styles_root
 from . import cover as cover_art
-from .epub import write_atomically
 from .pagesize import PDF_VARIANTS, PageSize, parse_page_size
 from .xhtml import attr, chapter_body, chapter_label, esc, notes_body, title_body
 
