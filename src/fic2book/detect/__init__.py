@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ from .rules import (
     LABEL_LINE,
     RULES,
     Context,
+    Rule,
     archive_chrome,
     attribution,
     byline_name,
@@ -124,6 +126,21 @@ def _override_for(chunk: Chunk, overrides: list[Override]) -> LineKind | None:
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def _rules_for(file_head: bool, head: bool, section_head: bool) -> tuple[Rule, ...]:
+    """The forward rules that may fire where we are: at most eight lists, made once."""
+    return tuple(
+        rule
+        for rule in RULES
+        if not (
+            rule.where == "tail"
+            or rule.where == "file_head" and not file_head
+            or rule.where == "head" and not head
+            or rule.where == "section_head" and not (head or section_head)
+        )
+    )
+
+
 def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title: str | None = None) -> list[Classified]:
     """Give every chunk a kind and the name of the rule that decided it."""
     overrides = overrides or []
@@ -137,15 +154,7 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
         rule_name = "override"
         if kind is None:
             kind, rule_name, count = "prose", "prose", 1
-            for rule in RULES:
-                where = rule.where
-                if (
-                    where == "tail"
-                    or where == "file_head" and not file_head
-                    or where == "head" and not head
-                    or where == "section_head" and not (head or section_head)
-                ):
-                    continue
+            for rule in _rules_for(file_head, head, section_head):
                 found = rule.match(ctx, i)
                 if found:
                     kind, rule_name, count = rule.kind, rule.name, found
@@ -236,6 +245,9 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
 
 def _gutenberg_footer(ctx: Context, rules: list[str]) -> int:
     """Everything from "End of the Project Gutenberg EBook" on is the licence: end matter."""
+    tail = "\n".join(c.text for c in ctx.chunks[-200:])
+    if "***" not in tail and "gutenberg" not in tail.lower():  # what either form of the footer holds
+        return len(ctx.chunks)
     for j in range(len(ctx.chunks) - 1, max(-1, len(ctx.chunks) - 200), -1):
         if GUTENBERG_END.search(ctx.chunks[j].text):
             first = j

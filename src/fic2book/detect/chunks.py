@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 WRAP_MAX = 100
 """Longest line a hard-wrapped file has; longer lines are whole paragraphs."""
@@ -35,9 +36,12 @@ class Chunk:
     line: int
     joined: bool = False
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The chunk as one string: wrapped lines joined, broken lines kept."""
+        """The chunk as one string: wrapped lines joined, broken lines kept.
+
+        Cached: every rule reads it, some several times (a frozen dataclass
+        without slots still has the ``__dict__`` this writes to)."""
         if not self.joined:
             return "\n".join(line.strip() for line in self.lines)
         out = self.lines[0].strip()
