@@ -39,10 +39,14 @@ from .rules import (
     GUTENBERG_END,
     HEADER_LINE,
     LABEL_LINE,
+    MAIL_ONLY,
     RULES,
     Context,
     Rule,
     archive_chrome,
+    archive_header,
+    header_block,
+    table_of_contents,
     attribution,
     byline_name,
     end_marker,
@@ -146,8 +150,25 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
     overrides = overrides or []
     ctx = Context(chunks, [None] * len(chunks), title=title)
     rules: list[str] = [""] * len(chunks)
+    _forward(ctx, rules, overrides, 0)
+    late = _late_header(ctx, rules)
+    if late is not None:
+        for k in range(late):
+            if ctx.kinds[k] not in ("front_matter", "note") and rules[k] != "override":
+                ctx.kinds[k], rules[k] = "front_matter", "head_chrome"
+        for k in range(late, len(chunks)):
+            ctx.kinds[k], rules[k] = None, ""
+        _forward(ctx, rules, overrides, late)
+    _tail_pass(ctx, rules)
+    _framing_rules(ctx, rules)
+    return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
+
+
+def _forward(ctx: Context, rules: list[str], overrides: list[Override], start: int) -> None:
+    """The forward pass from chunk ``start``, which is read as the head of the file."""
+    chunks = ctx.chunks
     file_head = head = section_head = True
-    i = 0
+    i = start
     while i < len(chunks):
         kind = _override_for(chunks[i], overrides)
         count = 1
@@ -176,9 +197,61 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
             found_title = _title_from(chunks[i - 1])
             ctx.title = found_title or ctx.title
 
-    _tail_pass(ctx, rules)
-    _framing_rules(ctx, rules)
-    return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
+
+LATE_HEADER_WINDOW = 14
+"""How many chunks after the first "prose" one a header may still begin (site chrome above it)."""
+SHORT_CHROME = 160
+"""Longest "prose" chunk that may be site furniture above a header rather than the story."""
+
+
+def _late_header(ctx: Context, rules: list[str]) -> int | None:
+    """Where a header begins below lines the first pass took for the story, if it does.
+
+    Example: "r/WritingPrompts / Posted by u/quietmarrow / 4.2k" and then
+    "Rating: PG / Pairing: …": short unexplained lines above two or more header
+    fields (or an archive line, a byline, a table of contents) are the page's
+    furniture, not the story's first paragraphs.
+    """
+    first = next((k for k, kind in enumerate(ctx.kinds) if kind == "prose" and rules[k] != "override"), None)
+    if first is None:
+        return None
+    end = min(len(ctx.chunks), first + LATE_HEADER_WINDOW)
+    for k in range(first, end):
+        chunk = ctx.chunks[k]
+        if rules[k] == "override":
+            return None
+        if ctx.kinds[k] == "prose" and (len(chunk.text) > SHORT_CHROME or _narrative(chunk.text)):
+            # the story may have begun; a header may still open with this very chunk
+            return k if _header_starts(ctx, k) and k > first else None
+        if ctx.kinds[k] in ("prose", "epigraph", "heading", "scene_break", "note") and k > first and _header_starts(ctx, k):
+            return k
+    return None
+
+
+def _header_starts(ctx: Context, k: int) -> bool:
+    """A header that no story sentence imitates starts at chunk ``k``."""
+    chunk = ctx.chunks[k]
+    if archive_header(chunk) or table_of_contents(ctx, k) or header_block(ctx, k):
+        return True
+    fields = 0
+    for j in range(k, min(len(ctx.chunks), k + 6)):
+        field_ = header_key(ctx.chunks[j].lines[0])
+        if field_ is None:
+            continue
+        label, value = field_
+        # From/To/Subject head letters inside stories too; a mail server's own headers carry
+        # an <address> or a time to the second
+        if label not in MAIL_ONLY or re.search(r"<[^<>@\s]+@[^<>\s]+>|\b\d{1,2}:\d{2}:\d{2}\b", value):
+            fields += 1
+        if fields >= 2:
+            return True
+    return False
+
+
+def _narrative(text: str) -> bool:
+    """A sentence of the story rather than a page's furniture: "The café had a comment card on every table…"."""
+    text = text.strip()
+    return text.startswith(('"', "“", "'", "‘", "—", "«")) or len(text.split()) >= 15 and text.endswith((".", "!", "?", "…", '"', "”"))
 
 
 def _framing_rules(ctx: Context, rules: list[str]) -> None:

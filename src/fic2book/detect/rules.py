@@ -93,7 +93,8 @@ HEADER_KEYS: dict[str, str] = {
     "género": "Genre", "genero": "Genre", "genre(s)": "Genre", "palabras": "Word count", "mots": "Word count", "wörter": "Word count",
     "idioma": "Language", "langue": "Language", "sprache": "Language", "estado": "Status", "statut": "Status",
     "escrita por": "Author", "escrito por": "Author", "écrit par": "Author", "geschrieben von": "Author",
-    "auteure": "Author", "autorin": "Author", "sinopse": "Summary", "synopsis": "Summary", "inhaltsangabe": "Summary",
+    "auteure": "Author", "autorin": "Author", "geschichte": "Title", "kapitel": "Chapters", "cast": "Characters",
+    "pairings/characters": "Pairing", "wc": "Word count", "sinopse": "Summary", "synopsis": "Summary", "inhaltsangabe": "Summary",
     "kurzbeschreibung": "Summary", "beschreibung": "Summary", "categorias": "Category", "categoría": "Category",
     "categorías": "Category", "catégorie": "Category", "kategorie": "Category", "personagens": "Characters",
     "personaje": "Characters", "figuren": "Characters", "gêneros": "Genre", "gênero": "Genre", "géneros": "Genre",
@@ -281,7 +282,14 @@ def gutenberg_header(ctx: Context, i: int) -> int:
 ARCHIVE = re.compile(
     r"posted\s+originally\s+on\s+the\s+archive\s+of\s+our\s+own|archiveofourown\.org|fanfiction\.net/s/|fictionpress\.com"
     r"|^\s*(?:story\s+link|link|source|url|downloaded\s+from|original\s+url)\s*:|wattpad\.com|livejournal\.com|dreamwidth\.org"
-    r"|^\s*(?:stats|chapters|published|updated|words|kudos|hits|bookmarks|comments)\s*:",
+    r"|^\s*(?:stats|chapters|published|updated|words|kudos|hits|bookmarks|comments)\s*:"
+    # site furniture: breadcrumbs, link bars, page banners, digests, journal cuts, counters
+    r"|^[^>\n]{1,60}(?:\s(?:>|›|»|::)\s[^>\n]{1,60}){2,}$|(?:\[[^\]\n]{1,30}\]\s*){3,}|\bbest\s+viewed\s+(?:with|in|at)\b"
+    r"|\bguestbook\b|\bvisitor\s+(?:number|#)|^\s*(?:topics\s+in\s+this\s+digest|there\s+(?:is|are)\s+\d+\s+messages?\s+in\s+this\s+issue)"
+    r"|^\s*message:\s*\d+\s*$|^\s*\(\s*(?:read\s+more|[^()\n]{0,40}\bcut\b[^()\n]{0,20})\s*\.{0,3}\s*\)\s*$"
+    r"|^\s*\[?current\s+(?:mood|music|location)\s*:|^\s*follow\s*/\s*fav\b|^\s*posted\s+by\s+u/\w+"
+    r"|\b\d[\d.,]*\s*k?\s+(?:reads|votes|views|subscribers|favou?rites|parts|hearts)\b|^\s*(?:visualiza[çc][õo]es|favoritos|coment[áa]rios)\s+\d"
+    r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]",
     re.IGNORECASE,
 )
 
@@ -683,7 +691,11 @@ def bracketed_aside(chunk: Chunk) -> bool:
 CHROME = re.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
-    r"|\d[\d,]*\s+notes|reblog.*|#\S.*)\s*$",
+    r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink"
+    r"|[«‹<]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
+    r"|you\s+must\s+be\s+logged\s+in.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
+    r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
+    r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*)\s*$",
     re.IGNORECASE,
 )
 
@@ -1155,7 +1167,7 @@ RULES: tuple[Rule, ...] = (
     Rule("quoted_post", "front_matter", "file_head", quoted_post),
     Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
-    Rule("header_continuation", "front_matter", "file_head", header_continuation),
+    Rule("header_continuation", "front_matter", "head", header_continuation),
     Rule("label_note", "note", "any", label_note),
     Rule("note_label", "note", "any", _one(note_label)),
     Rule("labelled_block", "note", "any", _one(labelled_block)),
