@@ -159,9 +159,29 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
         for k in range(late, len(chunks)):
             ctx.kinds[k], rules[k] = None, ""
         _forward(ctx, rules, overrides, late)
+    _contents_runs(ctx, rules)
     _tail_pass(ctx, rules)
     _framing_rules(ctx, rules)
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
+
+
+def _contents_runs(ctx: Context, rules: list[str]) -> None:
+    """Three or more headings on consecutive lines before the story are its contents list.
+
+    Example: "1. Embers / 2. Smoke / 3. What the River Keeps": a story's own
+    headings always have text between them.
+    """
+    first_prose = next((k for k, kind in enumerate(ctx.kinds) if kind == "prose"), len(ctx.kinds))
+    k = 0
+    while k < first_prose:
+        end = k
+        while end < first_prose and ctx.kinds[end] == "heading" and (end == k or ctx.adjacent(end)):
+            end += 1
+        if end - k >= 3:
+            for j in range(k, end):
+                if rules[j] != "override":
+                    ctx.kinds[j], rules[j] = "front_matter", "table_of_contents"
+        k = max(end, k + 1)
 
 
 def _forward(ctx: Context, rules: list[str], overrides: list[Override], start: int) -> None:

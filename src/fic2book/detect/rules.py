@@ -315,7 +315,7 @@ def archive_header(chunk: Chunk) -> bool:
 
 BYLINE = re.compile(
     r"^\s*(?:by|written\s+by|(?:an?\s+)?(?:[\w'’:&/.-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
-    r"|por|par|von|di|de|escrito\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
+    r"|por|par|von|di|de|escrit[oa]\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
     re.IGNORECASE,
 )
 
@@ -557,7 +557,8 @@ NOTE_LABEL = re.compile(
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n
           |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
           |notes?\s+de\s+l['’]auteure?|anmerkung(?:en)?(?:\s+der\s+autorin|\s+des\s+autors)?|vorwort|nachwort
-          |примечани[ея](?:\s+автора|\s+к\s+(?:части|главе))?|от\s+автора)
+          |примечани[ея](?:\s+автора|\s+к\s+(?:части|главе))?|от\s+автора
+          |nota\s+de\s+la\s+autora|nota\s+del\s+autor|[\w.-]{2,20}['’]s?\s+(?:note|notes|n/a)|あとがき|後書き|作者より)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -737,7 +738,7 @@ def symbol_line(chunk: Chunk) -> bool:
 
 DECORATED = re.compile(r"^[\W_]*(?:[xo0]+[\W_]*){2,}$|^[\W_]*[xo0]*[\W_]+[xo0]+[\W_]+[xo0]*[\W_]*$", re.IGNORECASE)
 BREAK_WORDS = re.compile(
-    r"^\s*[\[(<{*~=_-]*\s*(?:line|scene|page|section|time|pov)?\s*(?:break|change|skip|switch)\s*[\])>}*~=_-]*\s*$",
+    r"^\s*[\[(<{*~=_-]*\s*(?:(?:line|scene|page|section|time|pov)?\s*(?:break|change|skip|switch)|newpage|new\s+page)\s*[\])>}*~=_-]*\s*$",
     re.IGNORECASE,
 )
 
@@ -779,7 +780,7 @@ CHAPTER_WORDS = (
 )
 CHAPTER_HEADING = re.compile(
     rf"""^\s*[^\w\s"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*
-        (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?
+        (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS}|the\s+(?:{NUMBER_WORDS}))\b[.:]?
         (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[^\w\s]{{0,6}}$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -794,7 +795,7 @@ NUMBERED_HEADING = re.compile(
     r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$"
 )
-MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$")
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
 
 
 def _is_heading_line(text: str) -> bool:
@@ -1122,16 +1123,30 @@ def epigraph(ctx: Context, i: int) -> int:
         if not (all(_verse_like(ln) for ln in chunk.lines) or (quoted or credited) and lines == 0):
             break
         lines += len(body)
+    if best and _title_block(ctx, i, best):
+        return 0
     return best
+
+
+def _title_block(ctx: Context, i: int, count: int) -> bool:
+    """Lines at the top of the file that name the story, its author or its site are not an epigraph.
+
+    Example: "FictionAlley.org > Harry Potter > The Weight of Small Things / The Weight of Small Things / by Bramblewick".
+    """
+    if any(kind not in (None, "front_matter") for kind in ctx.kinds[:i]):
+        return False
+    lines = [ln for c in ctx.chunks[i : i + count] for ln in c.lines]
+    return any(byline_name(ln) or ARCHIVE.search(ln) or header_key(ln) for ln in lines)
 
 
 # ---- end matter
 
 END_MARKER = re.compile(
-    r"""^\s*[\[(*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
+    r"""^\s*[\[(（*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
-        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|end\s+(?:of\s+)?part\s*[\w/]*)\s*[.!?…\])*~=_-]*
+        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|end\s+(?:of\s+)?part\s*[\w/]*
+        |-30-|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
