@@ -506,7 +506,10 @@ def dedication_line(ctx: Context, i: int) -> int:
 DISCLAIMER_TEXT = re.compile(
     r"\b(?:are|is)\s+(?:the\s+)?(?:property|copyright|trademarks?)\s+of|not[- ]for[- ]profit|no\s+(?:money|profit)\s+is\s+(?:being\s+)?made"
     r"|(?:please\s+)?don['’]?t\s+sue|no\s+infringement|(?:i|we)\s+(?:don['’]?t|do\s+not)\s+own|(?:all\s+)?characters\s+belong\s+to"
-    r"|\b(?:are|is)\s+(?:©|\(c\))|(?:not|n['’]t)\s+making\s+(?:any\s+)?money",
+    r"|\b(?:are|is)\s+(?:©|\(c\))|(?:not|n['’]t)\s+making\s+(?:any\s+)?money"
+    r"|no\s+money\s+(?:changes\s+hands|is\s+made)|(?:standard\s+)?disclaimers?\s+apply|\b(?:is|are)\s*n['’]?o?t\s+mine\b"
+    r"|(?:i|we)\s+own\s+nothing|(?:i|we)\s+make\s+no\s+money|(?:they|characters|all\s+of\s+them|everything|it\s+all)\s+belongs?\s+to\s+(?:[A-Z]|\d{4})"
+    r"|^\s*rated\s+(?:g|pg(?:-?13)?|r|nc-?17|t|m|k\+?|ma|e|teen|mature|explicit)\b",
     re.IGNORECASE,
 )
 
@@ -717,7 +720,13 @@ def signature(chunk: Chunk) -> bool:
         return not chunk.lines[0].lower().startswith("love")  # "Love, / Molly" ends letters in stories too
     if len(chunk.lines) == 2 and SIGNED_NAME.fullmatch(chunk.lines[0].strip()) and SIGNATURE.match(chunk.lines[1]):
         return bool(re.search(r"\d", chunk.lines[1]))  # a name over a date: "Kat / 27/12/2009"
+    if any(DASH_DIALOGUE.match(line) for line in chunk.lines):
+        return False
     return all(SIGNATURE.match(line) for line in chunk.lines)
+
+
+DASH_DIALOGUE = re.compile(r"^\s*[–—―]\s*\S+(?:\s+\S+){1,}[.!?…]\s*$")
+"""A line of dialogue set with a dash, as French, Spanish and Russian write it: "— Je n'ai pas peur." """
 
 
 # ---- scene breaks
@@ -792,7 +801,7 @@ NAMED_HEADING = re.compile(
 )
 NUMBERED_HEADING = re.compile(
     r"^\s*[~*=#-]{1,3}\s*(?:\d{1,3}|[IVXLC]{1,7})\s*[~*=#-]{1,3}\s*$"
-    r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*\d{1,3}\s*-\s*$"
+    r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*(?!30-)\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$"
 )
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
@@ -962,6 +971,8 @@ def heading_title(ctx: Context, i: int) -> int:
         return 0
     if chunk.text.lstrip().startswith(('"', "“", "'", "‘", "—", "-")) or DATE_WORDS.search(chunk.text):
         return 0
+    if re.match(r"^\s*(?:INT|EXT|I/E|INT\./EXT)\.", chunk.text):
+        return 0  # a screenplay's scene heading belongs to the script
     prev = ctx.chunks[i - 1]
     if not (CHAPTER_HEADING.match(prev.text) or NUMBERED_HEADING.match(prev.text)) or len(prev.lines) != 1:
         return 0
@@ -974,12 +985,20 @@ def heading_title(ctx: Context, i: int) -> int:
     return 1 if len(chunk.text.split()) <= 10 else 0
 
 
+PART_SUFFIX = re.compile(r"\s*(?:\(\s*\d{1,3}\s*/\s*\d{1,3}\s*\)|[,:–—-]?\s*(?:part|chapter|pt\.?|ch\.?)\s*\w{1,8}(?:\s*/\s*\d{1,3})?)\s*[.:]?", re.IGNORECASE)
+
+
 def repeated_title(ctx: Context, i: int) -> int:
     """Title: So Close / So Close / Chapter 1 / It rained."""
     if not ctx.title:
         return 0
     chunk = ctx.chunks[i]
-    if len(chunk.lines) != 1 or chunk.text.strip().casefold() != ctx.title.strip().casefold():
+    if len(chunk.lines) != 1:
+        return 0
+    text, title = chunk.text.strip().casefold(), ctx.title.strip().casefold()
+    if text.startswith(title) and PART_SUFFIX.fullmatch(text[len(title) :]):
+        return 1  # "Cold Storage (2/2)": the title with its part number opens a part anywhere
+    if text != title:
         return 0
     nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
     starts_chapter = nxt is not None and _is_heading_line(nxt.text)
@@ -1163,8 +1182,8 @@ LICENCE = re.compile(
 
 
 def end_marker(chunk: Chunk) -> bool:
-    """It rained all day. / tbc."""
-    return len(chunk.lines) == 1 and bool(END_MARKER.match(chunk.lines[0]))
+    """It rained all day. / tbc. | end part 1/3 / continued in part 2"""
+    return len(chunk.lines) <= 3 and all(END_MARKER.match(line) for line in chunk.lines)
 
 
 def licence_block(chunk: Chunk) -> bool:
