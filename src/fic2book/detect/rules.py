@@ -695,7 +695,7 @@ def bracketed_aside(chunk: Chunk) -> bool:
 CHROME = re.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
-    r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink"
+    r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
     r"|[«‹<]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
     r"|you\s+must\s+be\s+logged\s+in.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
@@ -741,8 +741,9 @@ def symbol_line(chunk: Chunk) -> bool:
     line = chunk.lines[0].strip()
     if len(chunk.lines) != 1 or not SYMBOLS_ONLY.match(line):
         return False
-    # "..." or "?!" alone is a character's silence or reaction, not a break
-    return not QUOTES.search(line) and not SPEECH_MARKS.match(line)
+    # "..." or "?!" alone is a character's silence or reaction, not a break; ">" alone is
+    # the empty line of a Markdown blockquote
+    return not QUOTES.search(line) and not SPEECH_MARKS.match(line) and not re.fullmatch(r">+", line)
 
 
 DECORATED = re.compile(r"^[\W_]*(?:[xo0]+[\W_]*){2,}$|^[\W_]*[xo0]*[\W_]+[xo0]+[\W_]+[xo0]*[\W_]*$", re.IGNORECASE)
@@ -794,7 +795,7 @@ CHAPTER_HEADING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 NAMED_HEADING = re.compile(
-    r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
+    r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
         |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio|пролог|эпилог|интерлюдия)\b
         (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -1037,6 +1038,8 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
         return _name_like(tail.split(",")[0].strip(" ~*\"”'’"), 7) or bool(re.fullmatch(r"\s*[\w.@-]+\s*", tail))
     if ATTRIBUTION_TITLE_ARTIST.match(text) and _name_like(re.split(r"[-–—,]", text)[-1].strip(" ~*"), 5):
         return True
+    if re.fullmatch(r"[~*]?\s*[\"“'‘]?[^\"”'’]{1,60}[\"”'’]?\s*[-–—,]\s*(?:traditional|trad\.|anon(?:ymous)?|unknown|folk\s+song)\s*[~*]?", text, re.IGNORECASE):
+        return True
     return _name_like(text, 5)
 
 
@@ -1057,6 +1060,8 @@ def _verse_like(line: str) -> bool:
     text = unquote(line).strip()
     if QUOTE_MARK.match(line) and not text:
         return True  # the empty ">" line inside a Markdown blockquote
+    if text.startswith(("♪", "♫", "♬")):
+        return True  # sung
     return (
         0 < len(text) <= VERSE_MAX
         and not _is_heading_line(text)
@@ -1118,7 +1123,8 @@ def epigraph(ctx: Context, i: int) -> int:
         chunk = ctx.chunks[j]
         if symbol_line(chunk) or decorated_break(chunk) or note_label(chunk) or _is_heading_line(chunk.text):
             break
-        if chunk.joined:
+        blockquote = all(QUOTE_MARK.match(ln) for ln in chunk.lines)
+        if chunk.joined and not blockquote:
             break  # hard-wrapped prose is never verse
         body = tuple(unquote(ln) for ln in chunk.lines)
         if j > i and len(body) == 1 and attribution(body[0]) and (lines >= 2 or DASH_LED.match(body[0]) or not _name_like(body[0])):
@@ -1134,6 +1140,7 @@ def epigraph(ctx: Context, i: int) -> int:
                 best = j - i + 1
             break
         quoted = len(body) == 1 and len(body[0]) <= 300 and bool(re.match(r"^\s*[\"“'‘].+[\"”'’]\s*$", body[0]))
+        quoted = quoted or blockquote and len(chunk.text) <= 400
         # one long quotation directly above its dash-led attribution
         credited = (
             len(body) == 1 and len(body[0]) <= 300 and j + 1 < len(ctx.chunks) and ctx.chunks[j + 1].line == chunk.last_line + 1
