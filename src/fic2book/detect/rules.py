@@ -481,6 +481,8 @@ def note_continuation(ctx: Context, i: int) -> int:
         chunk = ctx.chunks[j]
         if len(chunk.text) > 500 or _is_heading_line(chunk.text) or symbol_line(chunk) or decorated_break(chunk):
             break
+        if licence_block(chunk) or archive_chrome(chunk):
+            break  # the site's words, not the author's
         text = chunk.text.strip()
         talk = writer_talk(text) or (NOTE_JARGON.search(text) and not text.startswith(('"', "“")))
         if talk or REVIEW_REPLY.match(text):
@@ -555,7 +557,7 @@ def header_sandwich(ctx: Context, i: int) -> int:
 # ---- notes
 
 NOTE_LABEL = re.compile(
-    r"""^[\s(\[{*~_-]*
+    r"""^[\s(\[{*~_#-]*
         (?:a\s*/\s*n(?:\s*\d{1,2})?|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n
           |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
@@ -567,9 +569,14 @@ NOTE_LABEL = re.compile(
 )
 
 
+BARE_NOTE_LABEL = re.compile(
+    r"^[\s#*_~=-]*(?:afterword|end\s+notes|chapter\s+end\s+notes|author['’]?s\s+notes?|authors?\s+notes?|notes)[\s*_~=-]*$", re.IGNORECASE
+)
+
+
 def note_label(chunk: Chunk) -> bool:
-    """A/N: Just something I thought needed to be explored."""
-    return bool(NOTE_LABEL.match(chunk.lines[0]))
+    """A/N: Just something I thought needed to be explored. | Afterword"""
+    return bool(NOTE_LABEL.match(chunk.lines[0])) or len(chunk.lines) == 1 and bool(BARE_NOTE_LABEL.match(chunk.lines[0]))
 
 
 STRONG_TALK = re.compile(
@@ -804,6 +811,7 @@ NUMBERED_HEADING = re.compile(
     r"^\s*[~*=#-]{1,3}\s*(?:\d{1,3}|[IVXLC]{1,7})\s*[~*=#-]{1,3}\s*$"
     r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*(?!30-)\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$"
+    r"|^\s*[*_]{0,3}\s*#\d{1,3}\s*[—–:.-]\s*[^\W\d_][^.!?]{0,50}?[*_]{0,3}\s*$"
 )
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
 
@@ -1062,6 +1070,8 @@ def _verse_like(line: str) -> bool:
         return True  # the empty ">" line inside a Markdown blockquote
     if text.startswith(("♪", "♫", "♬")):
         return True  # sung
+    if re.match(r"^\S{1,24}:\s+\S", text) and not re.match(r"^(?:chorus|verse|bridge|refrain)\b", text, re.I):
+        return False  # "Kirishima: yeah that was denki" is a chat log or a script, not verse
     return (
         0 < len(text) <= VERSE_MAX
         and not _is_heading_line(text)
@@ -1162,7 +1172,10 @@ def _title_block(ctx: Context, i: int, count: int) -> bool:
     if any(kind not in (None, "front_matter") for kind in ctx.kinds[:i]):
         return False
     lines = [ln for c in ctx.chunks[i : i + count] for ln in c.lines]
-    return any(byline_name(ln) or ARCHIVE.search(ln) or header_key(ln) for ln in lines)
+    if any(byline_name(ln) or ARCHIVE.search(ln) or header_key(ln) or " | " in ln for ln in lines):
+        return True
+    # a page's furniture is words in ones and twos ("Capítulos 8", "Sep 19, 2019"); verse has lines
+    return 2 * sum(len(ln.split()) <= 2 for ln in lines) > len(lines)
 
 
 # ---- end matter
