@@ -355,10 +355,10 @@ def _gutenberg_footer(ctx: Context, rules: list[str]) -> int:
 
 def _tail_pass(ctx: Context, rules: list[str]) -> None:
     """Read each chapter backwards from its end, reclassifying prose the tail rules claim."""
-    _gutenberg_footer(ctx, rules)
+    footer = _gutenberg_footer(ctx, rules)
     tail_rules = [r for r in RULES if r.where == "tail"]
     starts = {i for i, k in enumerate(ctx.kinds) if k == "heading" or rules[i] == "header_block"}
-    for end in sorted(starts) + [len(ctx.kinds)]:
+    for end in sorted(s for s in starts if s < footer) + [footer]:
         end = _after_the_end(ctx, rules, end)
         j = end - 1
         while j >= 0 and j not in starts:

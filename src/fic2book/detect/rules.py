@@ -921,6 +921,8 @@ def titled_heading(chunk: Chunk) -> bool:
 def numbered_heading(chunk: Chunk) -> bool:
     """IV."""
     line = chunk.lines[0]
+    if line.strip() == "-30-":
+        return False  # the newsroom's end mark
     if len(chunk.lines) == 2:
         return bool(NUMBERED_HEADING.match(line)) and _title_like(chunk.lines[1], allow_period=True)
     if len(chunk.lines) != 1:
@@ -976,7 +978,7 @@ def part_title(chunk: Chunk) -> bool:
 def heading_title(ctx: Context, i: int) -> int:
     """Chapter 3 / The Rain / It rained all day, and nobody came."""
     chunk = ctx.chunks[i]
-    if ctx.prev_kind(i) != "heading" or len(chunk.lines) != 1 or not _title_like(chunk.text):
+    if ctx.prev_kind(i) != "heading" or len(chunk.lines) != 1 or not _title_like(chunk.text, allow_period=chunk.text.isupper()):
         return 0
     if chunk.text.lstrip().startswith(('"', "“", "'", "‘", "—", "-")) or DATE_WORDS.search(chunk.text):
         return 0
