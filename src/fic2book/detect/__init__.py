@@ -49,10 +49,12 @@ from .rules import (
     table_of_contents,
     attribution,
     byline_name,
+    closing_chatter,
     end_marker,
     header_key,
     licence_block,
     unquote,
+    writer_talk,
 )
 
 KINDS: tuple[LineKind, ...] = ("front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter")
@@ -323,7 +325,8 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
                 if ctx.kinds[k] != "prose" or rules[k] == "override":
                     continue
                 chunk = ctx.chunks[k]
-                in_licence = licence_block(chunk) or in_licence and ctx.adjacent(k)
+                talk = closing_chatter(chunk) or writer_talk(chunk.text)
+                in_licence = licence_block(chunk) or in_licence and ctx.adjacent(k) and not talk
                 if in_licence:
                     ctx.kinds[k], rules[k] = "end_matter", "licence_block"
                 elif end_marker(chunk) or archive_chrome(chunk):

@@ -420,6 +420,9 @@ NOTE_LABELS = frozenset({
 })
 
 
+INDENTED = re.compile(r"^(?:\t| {2,})\S")
+
+
 def bare_label(ctx: Context, i: int) -> int:
     """Summary / John finds the violin in the skip outside 221B."""
     match = LABEL_LINE.match(ctx.chunks[i].text)
@@ -430,10 +433,14 @@ def bare_label(ctx: Context, i: int) -> int:
         return 0
     # the label owns what follows, up to the next label or heading
     end = i + 1
+    indented = i + 1 < len(ctx.chunks) and bool(INDENTED.match(ctx.chunks[i + 1].lines[0]))
+    title = (ctx.title or "").strip().casefold()
     while end < len(ctx.chunks) and end - i <= 6:
         text = ctx.chunks[end].text
         if _is_heading_line(text) or LABEL_LINE.match(text) and header_key(text + ":") or symbol_line(ctx.chunks[end]):
             break
+        if indented and not INDENTED.match(ctx.chunks[end].lines[0]) or title and text.strip().casefold() == title:
+            break  # an archive indents what a label holds; the title again opens the story
         if LABEL_LINE.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
             break
         end += 1
@@ -982,8 +989,8 @@ def heading_title(ctx: Context, i: int) -> int:
         return 0
     if chunk.text.lstrip().startswith(('"', "“", "'", "‘", "—", "-")) or DATE_WORDS.search(chunk.text):
         return 0
-    if re.match(r"^\s*(?:INT|EXT|I/E|INT\./EXT)\.", chunk.text):
-        return 0  # a screenplay's scene heading belongs to the script
+    if re.match(r"^\s*(?:INT|EXT|I/E|INT\./EXT)\.|^\s*\[[^\]]{1,12}\]\s*<|^\s*<[^>]{1,30}>", chunk.text):
+        return 0  # a screenplay's scene heading or a chat line belongs to the story
     prev = ctx.chunks[i - 1]
     if not (CHAPTER_HEADING.match(prev.text) or NUMBERED_HEADING.match(prev.text)) or len(prev.lines) != 1:
         return 0
