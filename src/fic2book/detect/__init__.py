@@ -195,7 +195,10 @@ def _forward(ctx: Context, rules: list[str], overrides: list[Override], start: i
         kind = _override_for(chunks[i], overrides)
         count = 1
         rule_name = "override"
-        if kind is None:
+        if kind is None and _listed_after_colon(ctx, i):
+            # "Quick poll (vote in the comments!):" then "1. Mira's backstory": a list, not headings
+            kind, rule_name = ctx.kinds[i - 1] or "prose", "list_after_colon"
+        elif kind is None:
             kind, rule_name, count = "prose", "prose", 1
             for rule in _rules_for(file_head, head, section_head):
                 found = rule.match(ctx, i)
@@ -218,6 +221,22 @@ def _forward(ctx: Context, rules: list[str], overrides: list[Override], start: i
         if ctx.title is None and rule_name in ("title_line", "header_field"):
             found_title = _title_from(chunks[i - 1])
             ctx.title = found_title or ctx.title
+
+
+LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-z][.)])\s+\S")
+
+
+def _listed_after_colon(ctx: Context, i: int) -> bool:
+    """A list item right under a line that ends with a colon (or under the item before) belongs with it.
+
+    Example: "Quick poll (vote in the comments!): / 1. Mira's backstory" — a list, not a heading.
+    """
+    if i == 0 or not ctx.adjacent(i) or ctx.kinds[i - 1] not in ("note", "prose"):
+        return False
+    if not LIST_ITEM.match(ctx.chunks[i].lines[0]):
+        return False
+    above = ctx.chunks[i - 1]
+    return above.text.rstrip().endswith(":") or bool(LIST_ITEM.match(above.lines[0]))
 
 
 LATE_HEADER_WINDOW = 14

@@ -251,6 +251,17 @@ def yaml_fence(ctx: Context, i: int) -> int:
     if i == 0 and len(ctx.chunks) > 2 and header_key(ctx.chunks[1].lines[0]):
         ctx.in_yaml = True
         return 1
+    if i == 0:
+        # "layout: post" first: a block of key: value lines up to a closing fence, one of them ours
+        for j in range(1, min(len(ctx.chunks), 40)):
+            if _is_fence(ctx.chunks[j]):
+                inner = [ln for c in ctx.chunks[1:j] for ln in c.lines]
+                if inner and all(re.match(r"^\s*[\w -]{1,30}:|^\s*-\s+\S|^\s+\S", ln) for ln in inner) and any(
+                    header_key(ln) for ln in inner
+                ):
+                    ctx.in_yaml = True
+                    return 1
+                break
     if ctx.in_yaml:
         ctx.in_yaml = False
         return 1
@@ -289,6 +300,8 @@ ARCHIVE = re.compile(
     r"|^\s*message:\s*\d+\s*$|^\s*\(\s*(?:read\s+more|[^()\n]{0,40}\bcut\b[^()\n]{0,20})\s*\.{0,3}\s*\)\s*$"
     r"|^\s*\[?current\s+(?:mood|music|location)\s*:|^\s*follow\s*/\s*fav\b|^\s*posted\s+by\s+u/\w+"
     r"|\b\d[\d.,]*\s*k?\s+(?:reads|votes|views|subscribers|favou?rites|parts|hearts)\b|^\s*(?:visualiza[çc][õo]es|favoritos|coment[áa]rios)\s+\d"
+    r"|^\s*\[(?:WP|SP|EU|IP|TT|CW|RF|PM|MP|OT|PI)\]\s|^\s*writing\s+prompt\s*$|^\s*\d[\d.,]*k\s*$|^\s*[\d.,]+k?\s+(?:comments?|points?|upvotes?|replies)\s*$"
+    r"|^\s*[·•]\s*$|^\s*\d{1,2}\s*[ymwdh]\s*$|^\s*[a-z0-9]+_[a-z0-9_]+\s*$"
     r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]",
     re.IGNORECASE,
 )
@@ -1047,7 +1060,7 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
         return False
     dash = ATTRIBUTION_DASH.match(text)
     if dash and re.match(r"^[-–—―~(]", text):
-        who = dash.group("who").rstrip("~). ")
+        who = re.sub(r"^from\s+(?:the\s+)?", "", dash.group("who").rstrip("~). "), flags=re.IGNORECASE)
         return _name_like(who.split(",")[0], 7) or bool(re.match(r"[\"“'‘A-Z]", who)) and len(who.split()) <= 10
     if ATTRIBUTION_SONG_BY.match(text):
         parts = re.split(r"\bby\b", text, flags=re.IGNORECASE)
