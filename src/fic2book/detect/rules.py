@@ -301,7 +301,7 @@ ARCHIVE = re.compile(
     r"|^\s*\[?current\s+(?:mood|music|location)\s*:|^\s*follow\s*/\s*fav\b|^\s*posted\s+by\s+u/\w+"
     r"|\b\d[\d.,]*\s*k?\s+(?:reads|votes|views|subscribers|favou?rites|parts|hearts)\b|^\s*(?:visualiza[çc][õo]es|favoritos|coment[áa]rios)\s+\d"
     r"|^\s*\[(?:WP|SP|EU|IP|TT|CW|RF|PM|MP|OT|PI)\]\s|^\s*writing\s+prompt\s*$|^\s*\d[\d.,]*k\s*$|^\s*[\d.,]+k?\s+(?:comments?|points?|upvotes?|replies)\s*$"
-    r"|^\s*[·•]\s*$|^\s*\d{1,2}\s*[ymwdh]\s*$|^\s*[a-z0-9]+_[a-z0-9_]+\s*$"
+    r"|^\s*[·•]\s*$|^\s*\d{1,2}\s*[ymwdh]\s*$"
     r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]",
     re.IGNORECASE,
 )
