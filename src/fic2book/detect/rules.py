@@ -94,7 +94,7 @@ HEADER_KEYS: dict[str, str] = {
     "idioma": "Language", "langue": "Language", "sprache": "Language", "estado": "Status", "statut": "Status",
     "escrita por": "Author", "escrito por": "Author", "écrit par": "Author", "geschrieben von": "Author",
     "auteure": "Author", "autorin": "Author", "geschichte": "Title", "kapitel": "Chapters", "cast": "Characters",
-    "pairings/characters": "Pairing", "wc": "Word count", "sinopse": "Summary", "synopsis": "Summary", "inhaltsangabe": "Summary",
+    "pairings/characters": "Pairing", "wc": "Word count", "capítulos": "Chapters", "capitulos": "Chapters", "sinopse": "Summary", "synopsis": "Summary", "inhaltsangabe": "Summary",
     "kurzbeschreibung": "Summary", "beschreibung": "Summary", "categorias": "Category", "categoría": "Category",
     "categorías": "Category", "catégorie": "Category", "kategorie": "Category", "personagens": "Characters",
     "personaje": "Characters", "figuren": "Characters", "gêneros": "Genre", "gênero": "Genre", "géneros": "Genre",
@@ -236,6 +236,29 @@ def header_continuation(ctx: Context, i: int) -> int:
     later = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
     if later is not None and ctx.adjacent(i + 1) and header_key(later.lines[0]):
         return 1  # between two fields of one block
+    return 0
+
+
+def _keyword_field(line: str) -> bool:
+    """``Personagens Shouyou Hinata, Tobio Kageyama``: a known field name, no colon, then its value."""
+    words = line.split()
+    if len(words) < 2 or len(line) > 160 or line.rstrip().endswith((".", '"', "”")) or ":" in words[0]:
+        return False
+    for n in (3, 2, 1):
+        key = " ".join(words[:n]).lower()
+        if len(words) > n and key in HEADER_KEYS and HEADER_KEYS[key] not in MAIL_ONLY and words[0][:1].isupper():
+            return True
+    return False
+
+
+def keyword_fields(ctx: Context, i: int) -> int:
+    """Idioma Português | Categorias Haikyuu!! | Personagens Shouyou Hinata, Tobio Kageyama"""
+    end, lines = i, 0
+    while end < len(ctx.chunks) and all(_keyword_field(ln) for ln in ctx.chunks[end].lines) and (end == i or ctx.adjacent(end)):
+        lines += len(ctx.chunks[end].lines)
+        end += 1
+    if lines >= 2 or lines == 1 and ctx.prev_kind(i) == "front_matter" and ctx.adjacent(i):
+        return end - i
     return 0
 
 
@@ -1244,6 +1267,7 @@ RULES: tuple[Rule, ...] = (
     Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "head", header_continuation),
+    Rule("keyword_fields", "front_matter", "head", keyword_fields),
     Rule("label_note", "note", "any", label_note),
     Rule("note_label", "note", "any", _one(note_label)),
     Rule("labelled_block", "note", "any", _one(labelled_block)),
