@@ -163,6 +163,9 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
         _forward(ctx, rules, overrides, late)
     _contents_runs(ctx, rules)
     _tail_pass(ctx, rules)
+    for k, rule in enumerate(rules):
+        if rule == "list_after_colon" and k > 0:
+            ctx.kinds[k] = ctx.kinds[k - 1]  # the line above may have become a note since
     _framing_rules(ctx, rules)
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
 
@@ -385,7 +388,7 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
         j = end - 1
         while j >= 0 and j not in starts:
             kind = ctx.kinds[j]
-            if kind in ("note", "end_matter", "scene_break"):
+            if kind in ("note", "end_matter", "scene_break") or rules[j] == "list_after_colon":
                 j -= 1
                 continue
             if kind != "prose" or rules[j] == "override":
