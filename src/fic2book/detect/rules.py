@@ -361,7 +361,8 @@ def byline_name(line: str) -> str | None:
     match = BYLINE.match(line)
     if not match:
         return None
-    name = re.sub(r"\s*[<(\[][^>)\]]*[>)\]]\s*", " ", match.group("name")).strip()
+    name = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", match.group("name"))  # Markdown: "by [name](url)"
+    name = re.sub(r"\s*[<(\[][^>)\]]*[>)\]]\s*", " ", name).strip()
     parts = [p for p in re.split(r"\s*(?:&|,|\band\b)\s*", name) if p]
     if parts and all(re.fullmatch(r"[\w.@-]{2,40}", p) or _name_like(p, 5) for p in parts):
         return name
@@ -387,7 +388,7 @@ def title_line(ctx: Context, i: int) -> int:
     return 0
 
 
-CONTENTS = re.compile(r"^\s*(?:table\s+of\s+)?contents:?\s*$", re.IGNORECASE)
+CONTENTS = re.compile(r"^\s*[*_#]*\s*(?:table\s+of\s+)?contents:?\s*[*_]*\s*$", re.IGNORECASE)
 
 
 def table_of_contents(ctx: Context, i: int) -> int:
@@ -429,6 +430,9 @@ def _entry_key(line: str) -> str:
 
 def _toc_entry(line: str) -> bool:
     line = re.sub(r"[\s.·…_-]+\d{1,4}\s*$", "", line.strip())  # dotted leaders and page numbers
+    link = re.fullmatch(r"(?:[-*+]\s+)?\[([^\]]{1,80})\]\(#[^)\s]*\)", line)
+    if link:
+        return True  # a Markdown list of links to the chapters: "- [Prologue](#prologue)"
     return bool(line) and len(line) <= 90 and (
         _is_heading_line(line)
         or bool(re.match(r"^(?:\d{1,3}|[IVXLC]{1,6})[.):]?\s+\S", line))
@@ -988,7 +992,10 @@ def pov_heading(chunk: Chunk) -> bool:
 
 def markdown_heading(chunk: Chunk) -> bool:
     """# One"""
-    return len(chunk.lines) == 1 and bool(MARKDOWN_HEADING.match(chunk.lines[0]))
+    if len(chunk.lines) != 1 or not MARKDOWN_HEADING.match(chunk.lines[0]):
+        return False
+    words = chunk.lines[0].strip().lstrip("#").strip().lower()
+    return words not in HEADER_KEYS and words not in NOTE_LABELS  # "### Summary" labels the header
 
 
 def _title_like(line: str, allow_period: bool = False) -> bool:
