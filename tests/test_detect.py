@@ -177,3 +177,18 @@ def test_a_ruled_layout_without_blank_lines_splits_at_its_rules():
     ]
     kinds = {d.first_line: d.kind for d in detect(text).detected}
     assert kinds[5] == kinds[6] == kinds[7] == "heading", kinds  # the rules box the heading
+
+
+def test_wrapped_values_stay_with_their_own_field():
+    """An unknown field ("E-MAIL:") or a field kept out of the title page ("SPOILERS:")
+    must not hand its words or its wrapped lines to the field above it."""
+    text = (
+        "TITLE: Cold Storage\nAUTHOR: Jessamyn Vale\nE-MAIL: jv@example.net\nRATING: PG-13 for language\n"
+        "SPOILERS: Through \"Redux II\". If you\n     haven't seen those, go do that first.\n"
+        "SUMMARY: A body in a meat locker in\n     Bemidji, Minnesota.\n\nMulder looked at the body for a long time."
+    )
+    fields = {f.label: f.value for f, _line in detect(text).fields}
+    assert fields["Author"] == "Jessamyn Vale"
+    assert fields["Rating"] == "PG-13 for language"
+    assert fields["Summary"] == "A body in a meat locker in\nBemidji, Minnesota."
+    assert "Spoilers" not in fields

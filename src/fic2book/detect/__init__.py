@@ -508,13 +508,18 @@ def build(classified: list[Classified], shape: str = "") -> Structure:
         if not has_story:
             chapters[1].blocks[:0] = preamble.blocks
             chapters.pop(0)
-    return Structure(fields, chapters, detected, shape)
+    return Structure([f for f in fields if f[0] is not _NO_FIELD], chapters, detected, shape)
 
 
 def _verse_block(chunk: Chunk) -> bool:
     """Short lines with no sentence running across them: lyrics or a poem quoted in the story."""
     lines = [ln.strip() for ln in chunk.lines]
     return len(lines) >= 2 and all(len(ln) <= 60 for ln in lines) and sum(ln[:1].isupper() for ln in lines) >= 0.75 * len(lines)
+
+
+UNKNOWN_FIELD = re.compile(r"^\s*[A-Z][\w'’ -]{0,24}:\s*\S")
+_NO_FIELD = Field("", "")
+"""Stands in :func:`_front_matter_field`'s list for a field that is not recorded (Spoilers, E-mail)."""
 
 
 def _front_matter_field(item: Classified, prev: Classified | None, fields: list[tuple[Field, int]]) -> bool:
@@ -526,6 +531,9 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
     """
     chunk = item.chunk
     text = chunk.text.strip()
+    if item.rule == "header_continuation" and UNKNOWN_FIELD.match(text) and not header_key(text):
+        fields.append((_NO_FIELD, chunk.line))  # "E-MAIL: …": a field of its own, not more of the last
+        return False
     continuing = item.rule in ("header_continuation", "bare_label", "spaced_label") and fields and prev is not None
     new_label = LABEL_LINE.match(text) and header_key(LABEL_LINE.match(text).group("label") + ":")  # type: ignore[union-attr]
     if continuing and prev.kind == "front_matter" and fields[-1][1] <= chunk.line and not new_label:
@@ -559,6 +567,7 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
     written = HEADER_LINE.match(chunk.lines[0]) or label_only
     written_key = (written.group("key") if written and "key" in written.groupdict() else label_only.group("label") if label_only else label).strip()
     if label not in DISPLAY_FIELDS and label not in ("Title", "Author"):
+        fields.append((_NO_FIELD, chunk.line))  # its wrapped lines must not join the field above
         return False
     fields.append((Field(label, value.strip().strip("\"'"), written_key), chunk.line))
     return label in DISPLAY_FIELDS
