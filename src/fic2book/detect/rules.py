@@ -1197,7 +1197,13 @@ def epigraph(ctx: Context, i: int) -> int:
             continue
         nxt = ctx.chunks[j + 1] if j + 1 < len(ctx.chunks) else None
         credit_next = nxt is not None and len(nxt.lines) == 1 and DASH_LED.match(unquote(nxt.text)) and attribution(unquote(nxt.text))
-        if len(body) > 1 and attribution(body[-1], closing_a_quote=True) and all(_verse_like(ln) for ln in chunk.lines[:-1]) and not credit_next:
+        credited_verse = DASH_LED.match(body[-1]) is not None and all(0 < len(unquote(ln).strip()) <= VERSE_MAX for ln in chunk.lines[:-1])
+        if (
+            len(body) > 1
+            and attribution(body[-1], closing_a_quote=True)
+            and (all(_verse_like(ln) for ln in chunk.lines[:-1]) or credited_verse)
+            and not credit_next
+        ):
             if _story_follows(ctx, j + 1):
                 best = j - i + 1
             break
@@ -1292,7 +1298,7 @@ RULES: tuple[Rule, ...] = (
     Rule("header_block", "front_matter", "any", header_block),
     Rule("heading_title", "heading", "any", heading_title),
     Rule("part_title", "heading", "head", _one(part_title)),
-    Rule("repeated_title", "heading", "head", repeated_title),
+    Rule("repeated_title", "heading", "any", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
     Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("byline", "front_matter", "file_head", _one(byline)),
