@@ -41,6 +41,7 @@ from .rules import (
     LABEL_LINE,
     MAIL_ONLY,
     RULES,
+    RULE_LINE,
     Context,
     Rule,
     archive_chrome,
@@ -166,6 +167,7 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
     for k, rule in enumerate(rules):
         if rule == "list_after_colon" and k > 0:
             ctx.kinds[k] = ctx.kinds[k - 1]  # the line above may have become a note since
+    _furniture_rules(ctx, rules)
     _framing_rules(ctx, rules)
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
 
@@ -296,6 +298,23 @@ def _narrative(text: str) -> bool:
     """A sentence of the story rather than a page's furniture: "The café had a comment card on every table…"."""
     text = text.strip()
     return text.startswith(('"', "“", "'", "‘", "—", "«")) or len(text.split()) >= 15 and text.endswith((".", "!", "?", "…", '"', "”"))
+
+
+def _furniture_rules(ctx: Context, rules: list[str]) -> None:
+    """Rules between two parts of a page's header, or above its footer, belong to them.
+
+    Example: a mail digest's "______" lines between its table of topics and the
+    message's headers; the same lines above the list's footer at the end.
+    """
+    kinds = ctx.kinds
+    for k, kind in enumerate(kinds):
+        if kind != "scene_break" or rules[k] == "override" or not RULE_LINE.match(ctx.chunks[k].text):
+            continue
+        after = next((kinds[j] for j in range(k + 1, len(kinds)) if kinds[j] != "scene_break"), None)
+        if after == "front_matter" and all(kd in ("front_matter", "note", "scene_break") for kd in kinds[:k]):
+            kinds[k], rules[k] = "front_matter", "framing_rule"
+        elif after == "end_matter" and all(kd in ("end_matter", "note", "scene_break") for kd in kinds[k + 1 :]):
+            kinds[k], rules[k] = "end_matter", "framing_rule"
 
 
 def _framing_rules(ctx: Context, rules: list[str]) -> None:
