@@ -1077,6 +1077,14 @@ ATTRIBUTION_SONG_BY = re.compile(
 ATTRIBUTION_TITLE_ARTIST = re.compile(r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50}?[\"”'’]?\s*[-–—,]\s*[A-Z][^.!?]{0,40}[~*]?\s*$")
 
 
+ONE_WORD_LINES = frozenset(
+    "nothing nobody no yes never always silence later run again please okay ok fine good sorry why what how maybe "
+    "someday tomorrow today now then here there home gone done enough stop wait listen breathe everything everyone "
+    "nowhere somewhere alone together forever goodbye hello thanks".split()
+)
+"""Words that stand alone as a line of the story, never as the name under a quotation."""
+
+
 def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
     """Whether ``line`` credits a quotation: "— Shakespeare", "'Song' by Artist", "Jon McLaughlin".
 
@@ -1086,6 +1094,8 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
     text = line.strip()
     if closing_a_quote and DASH_LED.match(text) and 0 < len(text.split()) <= 13 and not text.endswith(("?", "!")):
         return True
+    if text.strip(".!?…").lower() in ONE_WORD_LINES:
+        return False  # "Nothing." answers a question; it credits no one
     if not text or len(text) > 100 or _is_heading_line(text) or header_key(text) or END_MARKER.match(text):
         return False
     dash = ATTRIBUTION_DASH.match(text)
