@@ -937,6 +937,8 @@ def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
     if not _plain_title_ok(chunk.lines[0]) or _series_place(chunk.lines[0]):
         return False  # "Part 3 of the Crystal Hearts Saga" places the story in a series
+    if "|" in chunk.lines[0] and re.search(r"<<|>>|«|»", chunk.lines[0]):
+        return False  # "<< Chapter 2 | Table of Contents | Chapter 4 >>" is the site's navigation
     return len(chunk.lines) <= 2 and bool(CHAPTER_HEADING.match(chunk.lines[0])) and not _sentence_like(chunk.lines[0]) and (
         len(chunk.lines) == 1 or _title_like(chunk.lines[1], allow_period=True)
     )
