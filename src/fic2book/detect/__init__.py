@@ -167,6 +167,7 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
     for k, rule in enumerate(rules):
         if rule == "list_after_colon" and k > 0:
             ctx.kinds[k] = ctx.kinds[k - 1]  # the line above may have become a note since
+    _paratext_sections(ctx, rules)
     _furniture_rules(ctx, rules)
     _framing_rules(ctx, rules)
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
@@ -298,6 +299,42 @@ def _narrative(text: str) -> bool:
     """A sentence of the story rather than a page's furniture: "The café had a comment card on every table…"."""
     text = text.strip()
     return text.startswith(('"', "“", "'", "‘", "—", "«")) or len(text.split()) >= 15 and text.endswith((".", "!", "?", "…", '"', "”"))
+
+
+PARATEXT_HEADING = re.compile(
+    r"""^[\W_]*(?:(?:[ivxlc]{1,6}|\d{1,2}|[a-z])[.):]\s+|(?:section|part)\s+\w{1,4}\s*[:.\-–—]\s*)?
+        (?P<name>version\s+history|revision\s+history|change\s*log|updates?|legal(?:\s+stuff)?|copyright|disclaimer
+        |credits|acknowledge?ments|(?:special\s+)?thanks|closing(?:\s+(?:notes|words|remarks))?|final\s+(?:words|notes)
+        |contact(?:\s+info(?:rmation)?)?|author['’]?s\s+notes?|introduction|intro)[\W_]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""Section headings of a text file's own paperwork ("I. VERSION HISTORY", "V. CLOSING"), not of its story."""
+FRONT_PARATEXT = ("version", "revision", "change", "update", "legal", "copyright", "disclaimer")
+
+
+def _paratext_sections(ctx: Context, rules: list[str]) -> None:
+    """A heading that names the file's paperwork, and what stands under it, is front matter or a note.
+
+    Example: a GameFAQs fic's "I. VERSION HISTORY" before the story (front
+    matter) and "V. CLOSING" with its thanks after it (a note).
+    """
+    story_seen = False
+    k = 0
+    while k < len(ctx.kinds):
+        kind = ctx.kinds[k]
+        match = PARATEXT_HEADING.match(ctx.chunks[k].text) if kind == "heading" and rules[k] != "override" else None
+        if match is None:
+            story_seen = story_seen or kind == "prose" and len(ctx.chunks[k].text) > SHORT_CHROME
+            k += 1
+            continue
+        name = match.group("name").lower()
+        new_kind: LineKind = "front_matter" if not story_seen and name.startswith(FRONT_PARATEXT) else "note"
+        ctx.kinds[k], rules[k] = new_kind, "paratext_section"
+        k += 1
+        while k < len(ctx.kinds) and ctx.kinds[k] != "heading":
+            if ctx.kinds[k] not in ("end_matter", "scene_break") and rules[k] != "override":
+                ctx.kinds[k], rules[k] = new_kind, "paratext_section"
+            k += 1
 
 
 def _furniture_rules(ctx: Context, rules: list[str]) -> None:
