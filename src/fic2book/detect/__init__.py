@@ -305,7 +305,7 @@ PARATEXT_HEADING = re.compile(
     r"""^[\W_]*(?:(?:[ivxlc]{1,6}|\d{1,2}|[a-z])[.):]\s+|(?:section|part)\s+\w{1,4}\s*[:.\-–—]\s*)?
         (?P<name>version\s+history|revision\s+history|change\s*log|updates?|legal(?:\s+stuff)?|copyright|disclaimer
         |credits|acknowledge?ments|(?:special\s+)?thanks|closing(?:\s+(?:notes|words|remarks))?|final\s+(?:words|notes)
-        |contact(?:\s+info(?:rmation)?)?|author['’]?s\s+notes?|introduction|intro)[\W_]*$""",
+        |contact(?:\s+info(?:rmation)?)?|author['’]?s\s+notes?)[\W_]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 """Section headings of a text file's own paperwork ("I. VERSION HISTORY", "V. CLOSING"), not of its story."""
