@@ -443,6 +443,8 @@ def _toc_entry(line: str) -> bool:
 
 def centred_block(chunk: Chunk) -> bool:
     """                    THE LANTERN-BEARER / It rained all day."""
+    if len(chunk.lines) > 1 and DASH_LED.match(chunk.lines[-1]) and attribution(chunk.lines[-1], closing_a_quote=True):
+        return False  # centred verse over "-- Shakespeare": an epigraph
     return all(len(ln) - len(ln.lstrip(" ")) >= 10 and len(ln.strip()) <= 70 for ln in chunk.lines)
 
 
@@ -617,7 +619,8 @@ NOTE_LABEL = re.compile(
 
 
 BARE_NOTE_LABEL = re.compile(
-    r"^[\s#*_~=-]*(?:afterword|end\s+notes|chapter\s+end\s+notes|author['’]?s\s+notes?|authors?\s+notes?|notes)[\s*_~=-]*$", re.IGNORECASE
+    r"^[\s#*_~=-]*(?:afterword|end\s+notes|chapter\s+end\s+notes|author['’]?s\s+notes?|authors?\s+notes?|notes"
+    r"|\(?see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes\.?\)?)[\s*_~=-]*$", re.IGNORECASE
 )
 
 
@@ -637,7 +640,9 @@ STRONG_TALK = re.compile(
             |to\s+(?:my\s+)?(?:beta|everyone|all))
         |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
         |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
-        |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+more\s+notes
+        |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes|cross-?posted\s+(?:to|on|at|from)
+        |(?:kommentare?|reviews?|kommis?)\s+(?:würde|w[äa]ren|freue|machen)|über\s+(?:kommentare|reviews|ein\s+review)
+        |(?:dejen|deja|d[ée]jenme)\s+(?:un\s+)?(?:review|comentario)|comentarios?\s+(?:son|me)|laissez\s+(?:un|des)\s+(?:commentaire|review)
         |(?:next|new)\s+(?:chapter|update|part)\s+(?:soon|will|should|is|coming|up|out)|update\s+soon|more\s+soon
         |sorry\s+(?:this|it|for\s+the)\s+(?:took|wait|delay|late|long)|review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews)""",
     re.IGNORECASE | re.VERBOSE,
@@ -751,7 +756,7 @@ CHROME = re.compile(
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
     r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
     r"|[«‹<]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
-    r"|you\s+must\s+be\s+logged\s+in.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
+    r"|you\s+must\s+be\s+logged\s+in.*|this\s+entry\s+was\s+originally\s+posted\s+at.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
     r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*)\s*$",
     re.IGNORECASE,
@@ -905,6 +910,8 @@ def decorated_words(chunk: Chunk) -> bool:
     match = DECORATED_WORDS.match(chunk.text) if len(chunk.lines) == 1 else None
     if not match or END_MARKER.match(match.group("words")):
         return False
+    if re.fullmatch(r"\s*([*_])[^*_\s][^*_]*[^*_\s]?\1\s*", chunk.text):
+        return False  # "*Remus*": one word in emphasis, a letter's signature
     words = match.group("words").split()
     thin = len(match.group("left")) < 2 or len(match.group("right")) < 2
     return len(words) <= (1 if thin else 3)
@@ -983,7 +990,8 @@ def numbered_heading(chunk: Chunk) -> bool:
 
 
 POV_HEADING = re.compile(
-    r"^\s*[\W_]*\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30})\s*[\W_]*\s*$",
+    r"^\s*[\W_]*\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30}"
+    r"|[A-Z]{1,2}POV)\s*[\W_]*\s*$",
 )
 
 
@@ -1039,6 +1047,10 @@ def heading_title(ctx: Context, i: int) -> int:
     prev = ctx.chunks[i - 1]
     if not (CHAPTER_HEADING.match(prev.text) or NUMBERED_HEADING.match(prev.text)) or len(prev.lines) != 1:
         return 0
+    words = [w for w in chunk.text.split() if len(w) >= 4]
+    titled = chunk.text.isupper() or words and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    if not titled and epigraph(ctx, i) >= 2:
+        return 0  # "turn the dial till the dark comes through": the first line of the chapter's epigraph
     if re.search(r"[:\-–—]\s*\S", prev.text.split(None, 2)[-1] if len(prev.text.split()) > 2 else ""):
         return 0  # "Chapter 3: The Rain" already has its title
     # a title is followed by more than itself; the story's first line would be prose
@@ -1255,7 +1267,7 @@ END_MARKER = re.compile(
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
         |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|end\s+(?:of\s+)?part\s*[\w/]*
-        |-30-|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
+        |tbc\s+in\s+.{1,40}|-30-|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
