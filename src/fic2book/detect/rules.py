@@ -1076,6 +1076,8 @@ def repeated_title(ctx: Context, i: int) -> int:
     if text != title:
         return 0
     nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    if nxt is not None and byline(nxt) and all(k in (None, "front_matter") for k in ctx.kinds[:i]):
+        return 0  # "The Cold Case / by baker_street_irregular" under an AO3 header: its title block
     starts_chapter = nxt is not None and _is_heading_line(nxt.text)
     return 1 if starts_chapter or ctx.prev_kind(i) in (None, "front_matter", "note") else 0
 
