@@ -192,3 +192,21 @@ def test_wrapped_values_stay_with_their_own_field():
     assert fields["Rating"] == "PG-13 for language"
     assert fields["Summary"] == "A body in a meat locker in\nBemidji, Minnesota."
     assert "Spoilers" not in fields
+
+
+def test_ao3_browser_copy_gives_title_and_author():
+    """AO3 copied from a browser: labels and values on alternate lines, then the title and the
+    author's handle on lines of their own above "Summary:"."""
+    text = (
+        "Rating:\nGeneral Audiences\nFandom:\nDoctor Who\nStats:\nPublished:\n2019-02-11\nKudos:\n203\nHits:\n2,341\n"
+        "Tea for Two (and a TARDIS)\ncrimson_tardis\nSummary:\nYaz has never seen the Doctor drink tea.\n"
+        "Work Text:\nThe kettle in the TARDIS kitchen had opinions, and it had never been shy about sharing them with anyone."
+    )
+    structure = detect(text)
+    fields = {f.label: f.value for f, _line in structure.fields}
+    assert fields["Title"] == "Tea for Two (and a TARDIS)"
+    assert fields["Author"] == "crimson_tardis"
+    kinds = {d.first_line: d.kind for d in structure.detected}
+    assert kinds[11] == kinds[12] == "front_matter"  # "2,341" is a value, not a chapter number
+    assert kinds[17] == "prose"
+    assert fields["Published"] == "2019-02-11"

@@ -594,7 +594,7 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
     new_label = LABEL_LINE.match(text) and header_key(LABEL_LINE.match(text).group("label") + ":")  # type: ignore[union-attr]
     if continuing and prev.kind == "front_matter" and fields[-1][1] <= chunk.line and not new_label:
         field_, line = fields[-1]
-        if field_.label in DISPLAY_FIELDS and prev.rule in ("header_field", "header_continuation", "bare_label", "spaced_label", "yaml_field"):
+        if field_.label in DISPLAY_FIELDS and prev.rule in ("header_field", "header_continuation", "bare_label", "spaced_label", "yaml_field", "archive_header"):
             joiner = "\n" if field_.label == "Summary" and field_.value else " "
             fields[-1] = (Field(field_.label, (field_.value + joiner + text).strip(), field_.written), line)
             return True
@@ -602,7 +602,10 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
             fields[-1] = (Field(field_.label, f"{field_.value} {text}".strip(), field_.written), line)
         return False
     if item.rule == "title_line":
-        fields.append((Field("Title", text, ""), chunk.line))
+        if prev is not None and prev.rule == "title_line":
+            fields.append((Field("Author", text, ""), chunk.line))  # the handle under the title
+        else:
+            fields.append((Field("Title", text, ""), chunk.line))
         return False
     if item.rule == "byline":
         for offset, line_text in enumerate(chunk.lines):
@@ -618,6 +621,8 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
     if found is None and label_only and item.rule in ("bare_label", "spaced_label"):
         found = header_key(label_only.group("label") + ":")
     if found is None or len(chunk.lines) != 1:
+        if re.match(r"^\s*[^\W\d_][\w'’ -]{0,24}:", text):
+            fields.append((_NO_FIELD, chunk.line))  # "Kudos:": its value must not join the field above
         return False
     label, value = found
     written = HEADER_LINE.match(chunk.lines[0]) or label_only

@@ -221,6 +221,9 @@ def header_continuation(ctx: Context, i: int) -> int:
     line = chunk.lines[0]
     if re.match(r"^(?:\t| {2,})\S", line):
         return 1  # indented values, as archive downloads write them
+    above = ctx.chunks[i - 1].lines[-1]
+    if above.rstrip().endswith(":") and (header_key(above) or ARCHIVE.search(above)) and len(line.strip()) <= 200:
+        return 1  # "Kudos:" then "203": the value on the line under its label
     if _is_heading_line(line) or NOTE_LABEL.match(line) or pov_heading(chunk) or symbol_line(chunk):
         return 0
     prev = ctx.chunks[i - 1].lines[-1]
@@ -385,6 +388,11 @@ def title_line(ctx: Context, i: int) -> int:
     nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
     if nxt is not None and (byline(nxt) or archive_header(nxt) or header_key(nxt.lines[0])):
         return 1
+    after = ctx.chunks[i + 2] if i + 2 < len(ctx.chunks) else None
+    if nxt is not None and after is not None and re.fullmatch(r"\s*[\w.-]{2,40}\s*", nxt.text) and (
+        header_key(after.lines[0]) or LABEL_LINE.match(after.lines[0]) and after.lines[0].rstrip().endswith(":")
+    ):
+        return 2  # AO3 in a browser: "Tea for Two / crimson_tardis / Summary:"
     return 0
 
 
