@@ -52,7 +52,7 @@ HELDOUT = {
 }
 # The newest blind sets have not reached the targets: their floors are the scores
 # measured after the general fixes of 2026-11-21, so a regression fails here.
-FLOORS = {"heldout5": (0.96, 0.94), "heldout6": (0.975, 0.945)}
+FLOORS = {"heldout5": (0.96, 0.94)}
 
 
 @pytest.mark.parametrize("corpus", ["tuned", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"])

@@ -493,6 +493,8 @@ def bare_label(ctx: Context, i: int) -> int:
             break  # an archive indents what a label holds; the title again opens the story
         if LABEL_LINE.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
             break
+        if end > i + 1 and epigraph(ctx, end) >= 2:
+            break  # the note ends where the story's epigraph begins
         end += 1
     if end >= len(ctx.chunks) or end - i > 6:
         end = min(i + 2, len(ctx.chunks))
@@ -1098,7 +1100,10 @@ ATTRIBUTION_SONG_BY = re.compile(
         |^\s*(?:lyrics|words|song|music|poem|quote)\s*(?:by|from|:|-)\s*\S.{0,80}$""",
     re.IGNORECASE | re.VERBOSE,
 )
-ATTRIBUTION_TITLE_ARTIST = re.compile(r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50}?[\"”'’]?\s*[-–—,]\s*[A-Z][^.!?]{0,40}[~*]?\s*$")
+ATTRIBUTION_TITLE_ARTIST = re.compile(
+    r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50}?[\"”'’]?\s*[-–—,]\s*[A-Z][^.!?]{0,40}[~*]?\s*$"
+    r"|^\s*[~*]?\s*[\"“][A-Z][^\"”]{0,50}?,[\"”]\s+[A-Z][^.!?]{0,40}[~*]?\s*$"  # "Lantern Song," The Hollow Brides
+)
 
 
 ONE_WORD_LINES = frozenset(
@@ -1130,7 +1135,7 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
         parts = re.split(r"\bby\b", text, flags=re.IGNORECASE)
         tail = parts[-1] if len(parts) > 1 else re.split(r"\bfrom\b|:|-", text, maxsplit=1, flags=re.IGNORECASE)[-1]
         return _name_like(tail.split(",")[0].strip(" ~*\"”'’"), 7) or bool(re.fullmatch(r"\s*[\w.@-]+\s*", tail))
-    if ATTRIBUTION_TITLE_ARTIST.match(text) and _name_like(re.split(r"[-–—,]", text)[-1].strip(" ~*"), 5):
+    if ATTRIBUTION_TITLE_ARTIST.match(text) and _name_like(re.split(r"[-–—,]", text)[-1].strip(" ~*\"”'’"), 5):
         return True
     if re.fullmatch(r"[~*]?\s*[\"“'‘]?[^\"”'’]{1,60}[\"”'’]?\s*[-–—,]\s*(?:traditional|trad\.|anon(?:ymous)?|unknown|folk\s+song)\s*[~*]?", text, re.IGNORECASE):
         return True
