@@ -417,10 +417,13 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     return end
 
 
+_EBOOK_END = re.compile(r"^\s*\*{3}\s*end\s+of\s", re.IGNORECASE | re.MULTILINE)
+
+
 def _gutenberg_footer(ctx: Context, rules: list[str]) -> int:
     """Everything from "End of the Project Gutenberg EBook" on is the licence: end matter."""
     tail = "\n".join(c.text for c in ctx.chunks[-200:])
-    if "***" not in tail and "gutenberg" not in tail.lower():  # what either form of the footer holds
+    if "gutenberg" not in tail.lower() and not _EBOOK_END.search(tail):  # what either form of the footer holds
         return len(ctx.chunks)
     for j in range(len(ctx.chunks) - 1, max(-1, len(ctx.chunks) - 200), -1):
         if GUTENBERG_END.search(ctx.chunks[j].text):
