@@ -25,6 +25,8 @@ WRAP_MAX = 100
 """Longest line a hard-wrapped file has; longer lines are whole paragraphs."""
 
 SHORT_LINE = 60
+CENTRED_INDENT = 12
+"""A line indented this far in a file of indented paragraphs is centred, not a paragraph's first line."""
 INDENT = re.compile(r"^(?:\t| {2,})\S")
 
 
@@ -129,6 +131,12 @@ def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
         if i not in starts and not INDENT.match(run[i]) and run[i - 1].rstrip().endswith((".", "!", "?", '"', "”", "’", ")", "*")):
             starts.append(i)
             if i + 1 < len(run) and not INDENT.match(run[i + 1]):
+                starts.append(i + 1)
+    # a centred line ("                THE END", "+++") stands alone whatever follows it
+    for i, line in enumerate(run):
+        if len(line) - len(line.lstrip(" ")) >= CENTRED_INDENT and len(line.strip()) <= 40:
+            starts.append(i)
+            if i + 1 < len(run):
                 starts.append(i + 1)
     starts = sorted(set(starts))
     bounds = ([0] if starts[0] else []) + starts + [len(run)]
