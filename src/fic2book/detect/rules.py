@@ -622,7 +622,8 @@ NOTE_LABEL = re.compile(
           |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
           |notes?\s+de\s+l['’]auteure?|anmerkung(?:en)?(?:\s+der\s+autorin|\s+des\s+autors)?|vorwort|nachwort
           |примечани[ея](?:\s+автора|\s+к\s+(?:части|главе))?|от\s+автора
-          |nota\s+de\s+la\s+autora|nota\s+del\s+autor|[\w.-]{2,20}['’]s?\s+(?:note|notes|n/a)|あとがき|後書き|作者より)
+          |nota\s+de\s+la\s+autora|nota\s+del\s+autor|opmerking(?:\s+van\s+de\s+(?:schrijver|auteur|schrijfster))?|noot\s+van\s+de\s+(?:schrijver|auteur)
+          |od\s+autor(?:ki|a)|notka(?:\s+autor(?:ki|a))?|nota\s+dell['’]autric?e|n\.\s*d\.\s*a\.|författarens\s+(?:anmärkning|kommentar)|yazar(?:ın)?\s+notu|[\w.-]{2,20}['’]s?\s+(?:note|notes|n/a)|あとがき|後書き|作者より)
         \s*(?::|\.(?=\s)|-|–|—|\))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -652,7 +653,8 @@ STRONG_TALK = re.compile(
         |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
         |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes|cross-?posted\s+(?:to|on|at|from)
         |(?:kommentare?|reviews?|kommis?)\s+(?:würde|w[äa]ren|freue|machen)|über\s+(?:kommentare|reviews|ein\s+review)
-        |(?:dejen|deja|d[ée]jenme)\s+(?:un\s+)?(?:review|comentario)|comentarios?\s+(?:son|me)|laissez\s+(?:un|des)\s+(?:commentaire|review)
+        |(?:dejen|deja|d[ée]jenme)\s+(?:un\s+)?(?:review|comentario)|ciao\s+a\s+tutti|grazie\s+(?:per|a\s+tutti)|recensioni
+        |dank\s+(?:je|u)\s+wel|bedankt\s+voor\s+het\s+lezen|dziękuję|komentarze\s+mile|tack\s+för|teşekkür|cảm\s+ơn|comentarios?\s+(?:son|me)|laissez\s+(?:un|des)\s+(?:commentaire|review)
         |(?:next|new)\s+(?:chapter|update|part)\s+(?:soon|will|should|is|coming|up|out)|update\s+soon|more\s+soon
         |sorry\s+(?:this|it|for\s+the)\s+(?:took|wait|delay|late|long)|review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews)""",
     re.IGNORECASE | re.VERBOSE,
@@ -746,13 +748,29 @@ def writer_talk_above(ctx: Context, i: int) -> bool:
     return any(writer_talk(ctx.chunks[j].text) or ctx.kinds[j] == "note" for j in range(max(0, i - 3), i + 1))
 
 
-def review_reply(chunk: Chunk) -> bool:
+def _reply_name(line: str) -> str | None:
+    match = REVIEW_REPLY.match(line)
+    return line.split(":", 1)[0].strip().lower() if match else None
+
+
+def review_reply(ctx: Context, i: int) -> int:
     """It rained all night. / Tardisgirl42: haha yes the pies will come back, they are important"""
+    chunk = ctx.chunks[i]
     first = chunk.lines[0]
     label = LABEL_LINE.match(first)
     if label and label.group("label").strip().lower() in NOTE_LABELS:
-        return True
-    return all(REVIEW_REPLY.match(line) for line in chunk.lines) and not first.lstrip().startswith(('"', "“"))
+        return 1
+    if first.lstrip().startswith(('"', "“")):
+        return 0
+    names = [_reply_name(line) for line in chunk.lines]
+    if not all(names) or len(set(names)) < len(names):
+        return 0
+    # "kageyama: oi" then "kageyama: hinata": one speaker again and again is a chat in the story;
+    # replies to reviews answer a different reader each time
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(ctx.chunks) and _reply_name(ctx.chunks[j].lines[0]) in names:
+            return 0
+    return 1
 
 
 def bracketed_aside(chunk: Chunk) -> bool:
@@ -773,9 +791,21 @@ CHROME = re.compile(
 )
 
 
+CHROME_WORD = re.compile(
+    r"kudos|♥|bookmarks?|comments?|share|download|actions|reply|report|save|follow|subscribe|reblog|like|\(\d[\d,]*\)|\||·|•",
+    re.IGNORECASE,
+)
+
+
 def archive_chrome(chunk: Chunk) -> bool:
     """It rained. / Actions | Kudos ♥ | Bookmark | Comments (48)"""
-    return all(CHROME.match(line) for line in chunk.lines)
+    return all(CHROME.match(line) or _chrome_words(line) for line in chunk.lines)
+
+
+def _chrome_words(line: str) -> bool:
+    """"Kudos ♥ Bookmark Comments (23)": a row of the site's buttons."""
+    words = line.split()
+    return len(words) >= 2 and all(CHROME_WORD.fullmatch(w) for w in words)
 
 
 SIGN_OFF = re.compile(rf"^\s*{SIGN_OFF_WORDS}\b.{{0,20}},\s*$", re.I)
@@ -851,6 +881,7 @@ NUMBER_WORDS = (
     r"|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]?(?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|hundred|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final"
     r"|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|un|une|deux|trois|quatre|cinq|eins|zwei|drei|vier|f[üu]nf"
+    r"|unico|unica|único|única|unique"
 )
 CHAPTER_WORDS = (
     r"chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day"
@@ -1000,7 +1031,7 @@ def numbered_heading(chunk: Chunk) -> bool:
 
 
 POV_HEADING = re.compile(
-    r"^\s*[\W_]*\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30}"
+    r"^\s*[\W_]*\s*(?:[A-Z][\w.'’/-]*(?:\s+[A-Z][\w.'’/-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30}"
     r"|[A-Z]{1,2}POV)\s*[\W_]*\s*$",
 )
 
@@ -1281,7 +1312,7 @@ END_MARKER = re.compile(
     r"""^\s*[\[(（*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
-        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|end\s+(?:of\s+)?part\s*[\w/]*
+        |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|wordt\s+vervolgd|ciąg\s+dalszy\s+nastąpi|continuerà|fortsättning\s+följer|devam\s+edecek|c[ôo]n\s+ti[ếe]p|end\s+(?:of\s+)?part\s*[\w/]*
         |tbc\s+in\s+.{1,40}|-30-|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -1357,7 +1388,7 @@ RULES: tuple[Rule, ...] = (
     Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
     Rule("signature", "note", "tail", _one(signature)),
     Rule("sign_off_name", "note", "tail", sign_off_name),
-    Rule("review_reply", "note", "tail", _one(review_reply)),
+    Rule("review_reply", "note", "tail", review_reply),
     Rule("bracketed_aside", "note", "tail", _one(bracketed_aside)),
 )
 """Every rule, in the order they are tried; the first that matches wins."""
