@@ -380,6 +380,10 @@ AFTER_THE_END = 8
 """How many paragraphs may follow "The End" and still be the author talking."""
 
 
+LIST_FOOTER = re.compile(r"unsubscribe|yahoo!?\s*groups|groups\.yahoo|listserv|majordomo|\bsponsor\b", re.IGNORECASE)
+"""What a mailing list appends under the author's signature."""
+
+
 def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     """After a chapter's "The End"/"tbc", what follows is the author's, not the story's.
 
@@ -392,9 +396,12 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     for j in range(end - 1, max(start, end - AFTER_THE_END - 1) - 1, -1):
         if ctx.chunks[j].lines[0].strip() == "--" and rules[j] != "override":
             # "-- " opens an e-mail signature: it and what follows are the author's
+            in_footer = False
             for k in range(j, end):
                 if rules[k] != "override" and ctx.kinds[k] in ("prose", "scene_break"):
-                    ctx.kinds[k], rules[k] = "note", "signature_block"
+                    # a mailing list's own footer under the signature is end matter
+                    in_footer = in_footer or k > j and (bool(LIST_FOOTER.search(ctx.chunks[k].text)) or archive_chrome(ctx.chunks[k]))
+                    ctx.kinds[k], rules[k] = ("end_matter", "licence_block") if in_footer else ("note", "signature_block")
             return _after_the_end(ctx, rules, j)
         if ctx.kinds[j] == "prose" and rules[j] != "override" and end_marker(ctx.chunks[j]):
             ctx.kinds[j], rules[j] = "end_matter", "end_marker"

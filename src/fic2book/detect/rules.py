@@ -819,8 +819,8 @@ def signature(chunk: Chunk) -> bool:
         return not chunk.lines[0].lower().startswith("love")  # "Love, / Molly" ends letters in stories too
     if len(chunk.lines) == 2 and SIGNED_NAME.fullmatch(chunk.lines[0].strip()) and SIGNATURE.match(chunk.lines[1]):
         return bool(re.search(r"\d", chunk.lines[1]))  # a name over a date: "Kat / 27/12/2009"
-    if any(DASH_DIALOGUE.match(line) for line in chunk.lines):
-        return False
+    if any(DASH_DIALOGUE.match(line) or re.fullmatch(r"\s*([*_])[^*_]+[.!?…]\1\s*", line) for line in chunk.lines):
+        return False  # dialogue set with a dash, or a thought in emphasis: "*She knows. She saw.*"
     return all(SIGNATURE.match(line) for line in chunk.lines)
 
 
