@@ -143,9 +143,13 @@ def header_key(line: str) -> tuple[str, str] | None:
         return None
     key = match.group("key").strip().lower().replace("’", "'")
     label = HEADER_KEYS.get(key) or HEADER_KEYS.get(key.rstrip("s"))
+    value = (match.group("value") or "").strip()
+    if label is None and key in ("chapter", "part", "kapitel", "capítulo", "capitulo", "chapitre", "capitolo", "глава"):
+        # "Chapter: 4/?" counts the chapters; "Chapter: The Rain" would be a heading
+        if re.fullmatch(r"\d{1,3}\s*(?:/|of|de|von|из)\s*(?:\d{1,3}|\?+)\]?", value, re.IGNORECASE):
+            label = "Chapters"
     if label is None:
         return None
-    value = (match.group("value") or "").strip()
     if match.group("open"):  # "[Rating: K]": the brackets are the field's, not the value's
         if not value.endswith("]"):
             return None
@@ -460,6 +464,7 @@ LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[^\W\d_](?:[^\W\d_]|['’ /.
 NOTE_LABELS = frozenset({
     "notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes",
     "chapter notes", "chapter end notes", "work notes", "review replies", "replies to reviews", "reviews", "replies",
+    "review responses", "responses to reviews", "review answers", "reviewer replies", "shout-outs", "shoutouts",
     # other languages: Portuguese, Spanish, French, German, Italian, Russian
     "notas do autor", "notas da autora", "nota do autor", "nota da autora", "notas iniciais", "notas finais",
     "nota de la autora", "nota del autor", "notas de la autora", "notas del autor", "notas", "nota", "n/a",
