@@ -78,7 +78,7 @@ def _open_checked(data: bytes) -> object:
         raise CoverRefused("is too large to decode safely (a decompression bomb?)") from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError, struct.error) as exc:
         reason = str(exc) or type(exc).__name__
-        if "truncated" in reason:
+        if "truncated" in reason.lower():
             raise CoverRefused("is truncated (the file was cut short)") from None
         raise CoverRefused(f"is damaged and cannot be decoded ({reason})") from None
     return image

@@ -55,7 +55,7 @@ class Sidecar:
 def _line_of(text: str, key: str) -> int | None:
     """The line a top-level key (or table) is set on, for messages; tomllib does not say."""
     escaped = re.escape(key)
-    pattern = re.compile(rf"^\s*(?:\[\s*)?(?:{escaped}|\"{escaped}\"|'{escaped}')\s*(?:=|\])", re.M)
+    pattern = re.compile(rf"^[ \t]*(?:\[[ \t]*)?(?:{escaped}|\"{escaped}\"|'{escaped}')[ \t]*(?:=|\])", re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
