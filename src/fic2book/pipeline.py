@@ -176,7 +176,8 @@ def _user_cover(options: Options, sidecar: Sidecar, folder_cover: Path | None, w
     else:
         return None
     if not path.is_file():
-        raise FicError(f"the cover image {path} ({given}) {'does not exist' if not path.exists() else 'is not a file'}")
+        what = "does not exist" if not path.exists() else "is not a file"
+        raise FicError(f"the cover image {path}{f' ({given})' if given else ''} {what}")
     cover, notes = load_cover(path)
     warnings.extend(notes)
     return cover
@@ -322,12 +323,17 @@ def read_folder(folder: Path, options: Options) -> tuple[Book, str]:
     for name in table:
         if name not in names:
             warnings.append(f"{sources.SIDECAR_NAME}: kind names '{name}', which is not a chapter file of the folder")
+    try:
+        total = sum(path.stat().st_size for path in listing.chapters)
+    except OSError as exc:
+        raise FicError(f"cannot read a chapter file: {exc.strerror or exc}", path=str(folder)) from None
+    if total > options.max_size:
+        raise FicError(f"its chapter files add up to {total / 2**20:.1f} MB, more than the "
+                       f"{options.max_size / 2**20:.0f} MB limit", path=str(folder))  # fmt: skip
     parts: list[Part] = []
-    total = 0
     for path in listing.chapters:
         kinds = (*_chapter_kinds(path, warnings), *table.get(path.name, ()))
-        part = read_part(path, options, kinds, max_size=max(options.max_size - total, 0))
-        total += path.stat().st_size
+        part = read_part(path, options, kinds)
         if part is None:
             warnings.append(f"{path.name} is empty; it is left out")
             continue

@@ -106,12 +106,14 @@ def parse_sidecar(text: str, sidecar: Path, *, folder: bool = False) -> Sidecar:
         data = tomllib.loads(text.lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-        if at:
-            message = f"line {at.group(1)}, column {at.group(2)}: {message[: at.start()]}"
-        elif "end of document" in message:
-            message = f"line {text.count(chr(10)) + 1}: {message}"
-        raise FicError(f"is not valid TOML: {message[:1].lower()}{message[1:]}", path=str(sidecar)) from None
+        at = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$", message)
+        reason = message[: at.start()] if at else message
+        reason = reason[:1].lower() + reason[1:]
+        if at and at.group(1):
+            where = f"line {at.group(1)}, column {at.group(2)}: "
+        else:
+            where = f"line {text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1)}: "
+        raise FicError(f"is not valid TOML: {where}{reason}", path=str(sidecar)) from None
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for key, value in data.items():
@@ -139,8 +141,10 @@ def parse_sidecar(text: str, sidecar: Path, *, folder: bool = False) -> Sidecar:
                 values[key] = value.strip() if key != "summary" else value.strip("\n")
     if "cover" in values:
         values["cover"] = (sidecar.parent / values["cover"]).resolve()
-    if "style" in values and ("/" in values["style"] or values["style"].endswith(".css")):
-        values["style"] = str((sidecar.parent / values["style"]).resolve())
+    if "style" in values:  # a theme of one's own, next to the sidecar; else a shipped theme's name
+        own = sidecar.parent / values["style"]
+        if own.exists() or "/" in values["style"] or values["style"].endswith(".css"):
+            values["style"] = str(own.resolve())
     return Sidecar(sidecar, values, tuple(warnings))
 
 

@@ -113,5 +113,6 @@ def smarten_book(book: Book) -> Book:
         title=smarten(meta.title),
         summary=smarten(meta.summary),
         fields=tuple(replace(f, value=smarten(f.value)) for f in meta.fields),
+        series=replace(meta.series, name=smarten(meta.series.name)) if meta.series else None,
     )
     return replace(book, chapters=chapters, notes=notes, metadata=metadata)

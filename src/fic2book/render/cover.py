@@ -995,7 +995,7 @@ def book_cover(book: Book, size: tuple[int, int], theme: str = DEFAULT_THEME) ->
     fandom = next((f.value for f in meta.fields if f.label == "Fandom"), None)
     png = make_cover(
         meta.title,
-        ", ".join(meta.authors) if meta.author_source != "default" else "",
+        " & ".join(meta.authors) if meta.author_source != "default" else "",
         series=series_line(meta.series) if meta.series else None,
         fandom=fandom,
         size=size,
