@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from helpers import Epub
+from helpers import Epub, run_epubcheck
 from PIL import Image
 
 from fic2book.coverimage import MAX_SIZE, CoverRefused, convert, load_cover
@@ -186,3 +186,16 @@ def test_cover_flag_wins_and_a_missing_one_is_an_error(tmp_path):
     story.with_suffix(".toml").write_text('cover = "art.png"\n', encoding="utf-8")
     book, _ = read_book(story, Options())
     assert book.cover is not None and book.cover.source == str(art.resolve())
+
+
+@pytest.mark.slow
+def test_a_book_with_a_jpeg_cover_passes_epubcheck(tmp_path):
+    import re
+
+    photo = io.BytesIO()
+    Image.new("RGB", (1200, 1900), (120, 60, 30)).save(photo, format="JPEG")
+    folder = _folder(tmp_path, "cover.jpg", photo.getvalue())
+    (epub,) = build(folder, tmp_path / "out", Options(series="A Saga", series_index=1, tags=("Fluff",)))
+    report = run_epubcheck(epub)
+    summary = re.search(r"Messages: (\d+) fatals / (\d+) errors / (\d+) warnings", report.stdout)
+    assert summary and summary.groups() == ("0", "0", "0"), report.stdout + report.stderr

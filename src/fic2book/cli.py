@@ -115,8 +115,8 @@ def build(
     formats: Annotated[
         Optional[list[str]], typer.Option("--format", "-f", help="Output format: epub or pdf; repeat for both.")
     ] = None,
-    title: Annotated[Optional[str], typer.Option(help="Book title (default: the Title: header, else the file name).")] = None,
-    author: Annotated[Optional[str], typer.Option(help="Author (default: the Author: header, else Unknown).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Book title (default: the sidecar's, the Title: header, else the file or folder name).")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Author (default: the sidecar's, the Author: header, else Unknown).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="Language as a BCP 47 tag, e.g. en, en-GB, pt-BR.")] = None,
     style: Annotated[
         Optional[str], typer.Option(help="Theme: classic (default), modern, eink (see fic2book styles), or a .css file.")
