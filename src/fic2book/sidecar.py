@@ -49,6 +49,7 @@ class Sidecar:
     warnings: tuple[str, ...] = ()
 
     def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, or ``default`` when the sidecar does not give it."""
         return self.values.get(key, default)
 
 

@@ -1,5 +1,10 @@
 """Input paths → the source files to read, and the guards around reading them.
 
+A story file is read as it is. A folder is a book of chapter files
+(:func:`scan_folder`): they are put in the order a reader expects from their
+names alone (:func:`chapter_order`), and everything else in the folder is the
+cover, the sidecar, or skipped and named, so the reader can see what was left out.
+
 Reading is where hostile input first touches us, so every refusal here is a
 :class:`~fic2book.errors.FicError` with a reason a reader understands.
 """
