@@ -118,6 +118,8 @@ def structural_problems(book: Epub) -> list[str]:
             continue
         for a in book.xhtml(href).iter(f"{{{NS['x']}}}a"):
             target = a.get("href") or ""
+            if re.match(r"[a-z][a-z0-9+.-]*:", target):
+                continue  # a link out of the book (the title page's source address)
             file, _, frag = target.partition("#")
             file = file or href
             if file not in ids or (frag and frag not in ids[file]):

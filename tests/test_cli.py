@@ -25,8 +25,31 @@ def test_help_lists_the_build_command():
 def test_build_help_lists_every_option():
     result = run("build", "--help")
     assert result.returncode == 0
-    for option in ("--output-dir", "--format", "--title", "--author", "--lang", "--style", "--debug"):
+    for option in ("--output-dir", "--format", "--title", "--author", "--lang", "--style", "--debug", "--series",
+                   "--series-index", "--tag", "--cover"):  # fmt: skip
         assert option in result.stdout
+    assert "folder is one book" in " ".join(result.stdout.split())
+
+
+def test_series_tag_and_cover_flags_reach_the_book(tmp_path):
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    art = tmp_path / "art.png"
+    Image.new("RGB", (500, 800), (20, 90, 60)).save(art)
+    result = run("build", str(SEEDS[0]), "--title", "T", "--series", "The Saga", "--series-index", "2.5", "--tag", "Angst",
+                 "--tag", "Fluff", "--cover", str(art), "-o", str(tmp_path / "out"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "t.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+        cover = Image.open(io.BytesIO(book.read("EPUB/images/cover.png")))
+    assert '<meta name="calibre:series" content="The Saga"' in opf and 'content="2.5"' in opf
+    assert "<dc:subject>Angst</dc:subject>" in opf and "<dc:subject>Fluff</dc:subject>" in opf
+    assert cover.size == (500, 800)
+    bad = run("build", str(SEEDS[0]), "--series-index", "-1", "-o", str(tmp_path / "o2"))
+    assert bad.returncode == 2
 
 
 def test_version():

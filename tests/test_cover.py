@@ -214,3 +214,91 @@ def test_missing_fonts_is_a_user_error(monkeypatch, tmp_path):
             make_cover("T", "A")
     finally:
         cover._shipped_paths.cache_clear()
+
+
+# ---------------------------------------------------------------- issue #6: the cover a book gets
+
+FORTY_WORDS = (
+    "In Which Hermione Granger Accidentally Adopts Three Kneazles, a Runaway Portrait, and Most of the Slytherin "
+    "Quidditch Team, While Draco Malfoy Pretends Not to Notice That He Has Been Living in Her Flat Since the "
+    "First Week of Christmas Holidays"
+)
+
+
+def test_a_forty_word_title_fits_with_every_word_and_no_ink_outside():
+    assert len(FORTY_WORDS.split()) == 40
+    lay = _layout(FORTY_WORDS, "An Author With Quite a Long Pen Name", fandom="Harry Potter - J. K. Rowling",
+                  series="Book 12 of The Very Long Series Name That Goes On")  # fmt: skip
+    assert " ".join(lay.title_lines).split() == FORTY_WORDS.split()  # no word cut or dropped
+    assert lay.title_size >= 40
+    width, height = lay.size
+    for run in lay.runs:
+        assert _inside(run.bbox, lay.frame), run  # inside the frame, so inside the canvas
+        assert 0 <= run.bbox[0] and run.bbox[2] <= width and 0 <= run.bbox[1] and run.bbox[3] <= height
+    boxes = [lay.boxes[k] for k in ("fandom", "title", "series", "author")]
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert upper[3] < lower[1]  # nothing overlaps
+
+
+def _cjk_font_available() -> bool:
+    return not cover.undrawable(["東京の夜"])
+
+
+def _ink_mask(font_path: str, ch: str) -> bytes:
+    font = cover._font(font_path, 96)
+    return bytes(font.getmask(ch))
+
+
+def test_a_cjk_title_is_drawn_with_real_glyphs_not_missing_glyph_boxes():
+    if not _cjk_font_available():
+        pytest.fail("no font with CJK characters is installed: run the README's test command (it installs one)", pytrace=False)
+    title = "東京の夜に咲く花"
+    lay = _layout(title, "山田花子", fandom="呪術廻戦", series="夜の庭")
+    drawn = "".join(r.text for r in lay.runs)
+    assert all(ch in drawn for ch in title)
+    notdef = "\U0010fffd"
+    for run in lay.runs:
+        for ch in run.text:
+            if ch.isspace():
+                continue
+            assert _has_glyph(run.font, ch), (ch, run.font)  # the font's cmap maps it
+            mask = _ink_mask(run.font, ch)
+            assert mask != _ink_mask(run.font, notdef), (ch, run.font)  # not drawn as .notdef
+            assert any(mask), ch  # and it leaves ink
+    # the pixels: the title's box holds ink in the ink colour, not an empty rectangle
+    img = _open(make_cover(title, "山田花子", fandom="呪術廻戦"))
+    box = tuple(round(v) for v in _layout(title, "山田花子", fandom="呪術廻戦").boxes["title"])
+    ink = _layout(title, "山田花子").palette[2]
+    raw = img.crop(box).tobytes()
+    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+    near_ink = sum(1 for p in pixels if sum(abs(a - b) for a, b in zip(p, ink)) < 40)
+    assert near_ink > 0.05 * len(pixels)
+
+
+def test_each_shipped_theme_draws_in_its_own_type():
+    from fic2book.styles import available_styles
+
+    for theme in available_styles():
+        lay = _layout("Crème Brûlée", "Zoë", theme=theme)
+        expected = cover.THEME_FONTS[theme]["regular"][0]
+        assert Path(next(r for r in lay.runs if "C" in r.text).font).name == expected
+    assert make_cover("T", "A", theme="modern") != make_cover("T", "A", theme="classic")
+    assert make_cover("T", "A", theme="my-own") == make_cover("T", "A", theme="classic")
+
+
+def test_a_books_cover_shows_its_series_and_fandom_and_not_an_unknown_author():
+    from fic2book.model import Book, Chapter, Field, Metadata, Series
+
+    meta = Metadata("So Close", fields=(Field("Fandom", "Law & Order: SVU", "Fandom"),), series=Series("Closer", 2.0))
+    book = Book(meta, (Chapter("ch001", (), (), 1),))
+    data, media_type, size = cover.book_cover(book, (1600, 2560))
+    assert (media_type, size) == ("image/png", (1600, 2560))
+    assert data == make_cover("So Close", "", series="Book 2 of Closer", fandom="Law & Order: SVU")
+    assert data == cover.book_cover(book, (1600, 2560))[0]  # deterministic
+
+
+def test_undrawable_names_only_what_no_font_has(monkeypatch):
+    monkeypatch.setattr(cover, "_system_candidates", lambda: ())
+    monkeypatch.setattr(cover, "_fc_sorted", lambda chars: ())
+    assert cover.undrawable(["Crème Ἰλιάς Война", "\u200d"]) == []
+    assert cover.undrawable(["Broken \U0001f494 東"]) == ["東", "\U0001f494"]

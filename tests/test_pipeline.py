@@ -65,8 +65,9 @@ def test_oversized_input_is_refused_before_reading(tmp_path):
         read_book(path, Options(max_size=100))
 
 
-def test_folder_input_is_refused_clearly(tmp_path):
-    with pytest.raises(FicError, match="folder"):
+def test_a_folder_without_story_files_is_refused_clearly(tmp_path):
+    (tmp_path / "cover.png").write_bytes(b"x")
+    with pytest.raises(FicError, match="the folder has no story files"):
         read_book(tmp_path, Options())
 
 

@@ -100,10 +100,42 @@ def test_title_page_shows_the_metadata_the_text_gave():
     )
     root = _parse(title_document(book))
     assert root.find(f".//{X}h1").text == "A <Title> & more"
-    assert [dt.text for dt in root.iter(f"{X}dt")] == ["Fandom", "Rated"]  # labels as the author wrote them
-    assert [dd.text for dd in root.iter(f"{X}dd")] == ["Law & Order: SVU", "K+"]
+    # labels as the author wrote them, then the counts fic2book made (one word: "x")
+    assert [dt.text for dt in root.iter(f"{X}dt")] == ["Fandom", "Rated", "Words", "Chapters"]
+    assert [dd.text for dd in root.iter(f"{X}dd")] == ["Law & Order: SVU", "K+", "1", "1"]
     summary = root.find(f".//{X}div[@class='summary']")
     assert summary.find(f"{X}h2").text == "Blurb" and [p.text for p in summary.iter(f"{X}p")] == ["One.", "Two."]
+
+
+def test_title_page_follows_ao3s_preface_order_and_shows_only_what_is_known():
+    from fic2book.model import Series
+
+    fields = (
+        Field("Tags", "Fluff", "Tags"), Field("Summary", "Short.", "Summary"), Field("Status", "Complete", "Status"),
+        Field("Characters", "Muriel", "Characters"), Field("Pairing", "A/C", "Pairing"), Field("Warnings", "None", "Warnings"),
+        Field("Rating", "T", "Rating"), Field("Fandom", "Good Omens", "Fandom"), Field("Source", "https://example.org/w/1", "Source"),
+    )  # fmt: skip
+    chapters = tuple(Chapter(f"ch00{i}", plain(f"Chapter {i}"), (Para(plain("one two three")),), 1) for i in (1, 2))
+    book = Book(Metadata("T", ("A",), fields=fields, series=Series("The Saga", 2.0)), chapters)
+    root = _parse(title_document(book))
+    labels = [dt.text for dt in root.iter(f"{X}dt")]
+    assert labels == ["Fandom", "Rating", "Warnings", "Pairing", "Characters", "Tags", "Series", "Status", "Words",
+                      "Chapters", "Source"]  # fmt: skip
+    values = dict(zip(labels, (dd for dd in root.iter(f"{X}dd"))))
+    assert values["Series"].text == "Book 2 of The Saga"
+    assert values["Words"].text == "6" and values["Chapters"].text == "2"  # the chapters' text, not their titles
+    assert values["Source"].find(f"{X}a").get("href") == "https://example.org/w/1"
+    # the summary sits between the story's tags and its statistics
+    section = root.find(f".//{X}section")
+    assert [child.get("class") for child in section if child.tag != f"{X}h1"][1:] == ["story-info", "summary", "story-info stats"]
+    bare = _parse(title_document(Book(Metadata("T"), chapters)))
+    assert [dt.text for dt in bare.iter(f"{X}dt")] == ["Words", "Chapters"]
+
+
+def test_a_source_that_is_not_a_web_address_is_not_a_link():
+    book = Book(Metadata("T", fields=(Field("Source", 'javascript:alert("x")', "Source"),)), (Chapter("ch001", (), (), 1),))
+    root = _parse(title_document(book))
+    assert not list(root.iter(f"{X}a")) and 'javascript:alert("x")' in "".join(root.itertext())
 
 
 def test_notes_are_gathered_in_source_order_and_spine_ends_with_them():

@@ -2,8 +2,8 @@
 
 The rules a shell script can rely on:
 
-- **Inputs** are files, folders (one input each; ``pipeline`` refuses a folder
-  for now), glob patterns the shell left alone, and lists read from a file or
+- **Inputs** are files, folders (one input each: a folder of chapter files is
+  one book), glob patterns the shell left alone, and lists read from a file or
   stdin (:func:`read_list`). They keep the order they were given in.
 - **Results** come back in input order whatever finishes first, one
   :class:`Result` per input. A failed input never stops the others unless
@@ -210,6 +210,8 @@ class Result:
     chapters: int | None = None
     words: int | None = None
     warnings: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    """The warnings worth a line on stderr (not the repairs decoding made as a matter of course)."""
     error: str | None = None
     seconds: float = 0.0
     skipped: bool = False
@@ -241,12 +243,13 @@ def convert(task: Task) -> Result:
         meta = book.metadata
         result.title = meta.title
         result.author = ", ".join(meta.authors)
-        result.encoding = book.sources[0].encoding if book.sources else None
+        result.encoding = ", ".join(dict.fromkeys(info.encoding for info in book.sources)) or None
         result.chapters = len(book.chapters)
         result.words = len(text.split())
-        result.warnings = [w for info in book.sources for w in (*info.warnings, *info.repairs)]
+        result.warnings = [w for info in book.sources for w in (*info.warnings, *info.repairs)] + list(book.warnings)
+        result.alerts = [w for info in book.sources for w in info.warnings] + list(book.warnings)
         result.stem = book_stem(task.template, title=meta.title, author=result.author, lang=meta.language,
-                                stem=task.path.stem)  # fmt: skip
+                                stem=task.path.name if task.path.is_dir() else task.path.stem)  # fmt: skip
         if not task.probe:
             for fmt in task.options.formats:
                 target = temporary_path(task, fmt)
@@ -573,12 +576,15 @@ class Batch:
 
 
 def _up_to_date(source: Path, targets: Sequence[Path]) -> bool:
-    """Every target exists and is at least as new as the source and its ``.toml`` corrections."""
+    """Every target exists and is at least as new as the source and its ``.toml`` sidecar (a folder: and
+    everything in it)."""
     try:
         newest = source.stat().st_mtime_ns
         sidecar = source.with_suffix(".toml")
         if sidecar.is_file():
             newest = max(newest, sidecar.stat().st_mtime_ns)
+        if source.is_dir():
+            newest = max([newest, *(entry.stat().st_mtime_ns for entry in os.scandir(source))])
         return all(t.is_file() and t.stat().st_mtime_ns >= newest for t in targets)
     except OSError:
         return False

@@ -78,6 +78,13 @@ BUILD_HELP = """Convert story files into ebooks named after their titles.
 INPUTS are story files, folders, and glob patterns (quoted patterns are
 expanded here, naturally sorted); --from FILE adds one path per line from
 FILE, or from stdin with --from - (blank lines and # comments are skipped).
+A folder is one book: its .txt and .md files are the chapters, in reading
+order (prologue first, 2 before 10, epilogue and afterword last), with
+fic2book.toml for metadata and cover.jpg/.png/.webp for the cover; other
+files are skipped and reported. To make a book of each file in a folder,
+give the files: 'stories/*.txt'. Metadata: flags > the sidecar
+(fic2book.toml, or story.toml next to story.txt) > the text's header >
+the file or folder name.
 Books are converted in parallel (--jobs) and reported in input order. A
 failed input does not stop the others unless --fail-fast is given. Books are
 written to a temporary file and renamed, so an interrupted run never leaves
@@ -108,8 +115,8 @@ def build(
     formats: Annotated[
         Optional[list[str]], typer.Option("--format", "-f", help="Output format: epub or pdf; repeat for both.")
     ] = None,
-    title: Annotated[Optional[str], typer.Option(help="Book title (default: the Title: header, else the file name).")] = None,
-    author: Annotated[Optional[str], typer.Option(help="Author (default: the Author: header, else Unknown).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Book title (default: the sidecar's, the Title: header, else the file or folder name).")] = None,
+    author: Annotated[Optional[str], typer.Option(help="Author (default: the sidecar's, the Author: header, else Unknown).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", help="Language as a BCP 47 tag, e.g. en, en-GB, pt-BR.")] = None,
     style: Annotated[
         Optional[str], typer.Option(help="Theme: classic (default), modern, eink (see fic2book styles), or a .css file.")
@@ -118,6 +125,19 @@ def build(
     smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
     fix_text: FixTextOption = True,
     kind: KindOption = None,
+    series: Annotated[Optional[str], typer.Option("--series", metavar="NAME", help="Series the book belongs to.")] = None,
+    series_index: Annotated[
+        Optional[float],
+        typer.Option("--series-index", metavar="N", min=0, help="The book's place in its series, e.g. 2 or 2.5."),
+    ] = None,
+    tags: Annotated[
+        Optional[list[str]],
+        typer.Option("--tag", metavar="TAG", help="A tag (repeatable); replaces the sidecar's and the header's.", show_default=False),
+    ] = None,
+    cover: Annotated[
+        Optional[Path],
+        typer.Option("--cover", metavar="PATH", help="Cover image (JPEG, PNG or WebP) instead of the generated one.", show_default=False),
+    ] = None,
     page_size: Annotated[
         str,
         typer.Option(
@@ -189,6 +209,10 @@ def build(
         kinds=tuple(kind or ()),
         page_size=page_size,
         pdf_variant=pdf_variant.lower() if pdf_variant else None,
+        series=series.strip() if series and series.strip() else None,
+        series_index=series_index,
+        tags=tuple(dict.fromkeys(t.strip() for t in tags or () if t.strip())),
+        cover=str(cover) if cover else None,
     )
     items = expand(arguments)
     report = _Report(len(items), quiet=quiet, json_output=json_output, debug=debug)
@@ -276,6 +300,9 @@ class _Report:
             self.counts["converted"] += 1
             if not self.quiet:
                 self._say(f"{result.input} → {', '.join(result.outputs)}")
+        if not self.quiet and not result.skipped:
+            for warning in result.alerts:
+                self._say(f"fic2book: warning: {result.input}: {warning}")
         if self.progress is not None:
             self.progress.update(self.task, advance=1)
             self.progress.refresh()
@@ -311,14 +338,24 @@ def inspect(
     """Show how a story is decoded and what every line was read as, and why."""
     import json
 
+    from dataclasses import replace
+
     from .pipeline import Options
     from .report import format_table, inspect_source, public
-    from .sources import story_files
+    from .sidecar import read_sidecar
+    from .sources import scan_folder
 
     options = Options(encoding=encoding, fix_text=fix_text, kinds=tuple(kind or ()))
     try:
-        files = story_files(input) if input.is_dir() else [input]
-        reports = [inspect_source(path, options) for path in files]
+        if input.is_dir():
+            folder = scan_folder(input)
+            table = read_sidecar(folder.sidecar, folder=True).get("kind") or {}
+            reports = [
+                inspect_source(path, replace(options, kinds=(*table.get(path.name, ()), *options.kinds)))
+                for path in folder.chapters
+            ]
+        else:
+            reports = [inspect_source(input, options)]
     except FicError as exc:
         if debug:
             raise

@@ -130,6 +130,10 @@ class Chapter:
     line: int = 0
 
 
+NotePlace = Literal["before", "within", "after"]
+"""Where a note stood in its chapter: before the chapter's story, inside it, or after it."""
+
+
 @dataclass(frozen=True)
 class GatheredNote:
     """A note in the Notes section, with where it came from."""
@@ -140,6 +144,7 @@ class GatheredNote:
     chapter_id: str
     chapter_title: str
     line: int = 0
+    place: NotePlace = "within"
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,21 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Series:
+    """The series a story belongs to, and its place in it (1, 2, 2.5…) when known."""
+
+    name: str
+    index: float | None = None
+
+
+@dataclass(frozen=True)
 class Metadata:
-    """What we know about the book; ``fields`` are shown on the title page in order."""
+    """What we know about the book; ``fields`` are what the title page shows about it.
+
+    ``fields`` hold the header fields the text gave, with the sidecar's and the
+    flags' values in their place; the rest is what package metadata needs in a
+    structured form (subjects, series, dates, the source's address).
+    """
 
     title: str
     authors: tuple[str, ...] = ("Unknown",)
@@ -162,6 +180,13 @@ class Metadata:
     fields: tuple[Field, ...] = ()
     title_source: str = "file name"
     author_source: str = "default"
+    series: Series | None = None
+    subjects: tuple[str, ...] = ()
+    """Fandoms, tags, genres and categories: ``dc:subject`` and PDF keywords."""
+    published: str = ""
+    """An ISO date (``2024-03-15``) when one is known."""
+    updated: str = ""
+    source_url: str = ""
 
 
 LineKind = Literal["front_matter", "note", "epigraph", "heading", "scene_break", "prose", "end_matter"]
@@ -192,8 +217,26 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class CoverImage:
+    """A cover image the reader supplied, checked and converted: JPEG or PNG bytes of ``width`` × ``height``."""
+
+    data: bytes = field(repr=False)
+    media_type: Literal["image/jpeg", "image/png"]
+    width: int
+    height: int
+    source: str = ""
+    """The file it came from, for reports."""
+
+
+@dataclass(frozen=True)
 class Book:
-    """The whole story: metadata, chapters, gathered notes, and how we read it."""
+    """The whole story: metadata, chapters, gathered notes, and how we read it.
+
+    ``cover`` is the reader's own cover image (None: the writers draw one);
+    ``style`` the theme the sidecar asked for (a ``--style`` flag wins);
+    ``warnings`` what reading it found worth telling the reader (a skipped
+    file, an unknown sidecar key, a cover image that could not be used).
+    """
 
     metadata: Metadata
     chapters: tuple[Chapter, ...]
@@ -201,3 +244,24 @@ class Book:
     sources: tuple[SourceInfo, ...] = ()
     detected: tuple[DetectedBlock, ...] = field(default=(), repr=False)
     shape: str = ""
+    cover: CoverImage | None = None
+    style: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+STORY_BLOCKS = (Para, Verse, Epigraph, Heading, SceneBreak, EndMatter)
+"""The blocks that are the story itself, as opposed to notes and their markers."""
+
+
+def word_count(book: Book) -> int:
+    """Words of the story's chapters (not their titles, not the notes), counted like ``wc -w``, as AO3 counts: for the title page."""
+    total = 0
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            if isinstance(block, (Para, Heading, EndMatter)):
+                total += len(text_of(block.content).split())
+            elif isinstance(block, Verse):
+                total += sum(len(text_of(line).split()) for line in block.lines)
+            elif isinstance(block, Epigraph):
+                total += sum(len(text_of(line).split()) for line in (*block.lines, block.attribution))
+    return total

@@ -23,6 +23,7 @@ from .model import (
     NoteRef,
     Para,
     SceneBreak,
+    STORY_BLOCKS,
     Span,
     Text,
     Verse,
@@ -31,12 +32,16 @@ from .model import (
 
 
 def gather_notes(book: Book) -> Book:
-    """Move notes to the Notes section in source order, numbering them ``note-1``…"""
+    """Move notes to the Notes section in source order, numbering them ``note-1``…
+
+    Each note remembers where it stood in its chapter: before the story, within it, or after it.
+    """
     gathered: list[GatheredNote] = list(book.notes)
     chapters: list[Chapter] = []
     for chapter in book.chapters:
         blocks: list[Block] = []
-        for block in chapter.blocks:
+        story = [i for i, block in enumerate(chapter.blocks) if isinstance(block, STORY_BLOCKS)]
+        for index, block in enumerate(chapter.blocks):
             if isinstance(block, Note):
                 note_id = f"note-{len(gathered) + 1}"
                 gathered.append(
@@ -47,6 +52,7 @@ def gather_notes(book: Book) -> Book:
                         chapter.id,
                         text_of(chapter.title),
                         block.line,
+                        "before" if not story or index < story[0] else "after" if index > story[-1] else "within",
                     )
                 )
                 blocks.append(NoteRef(note_id, block.line))
@@ -107,5 +113,6 @@ def smarten_book(book: Book) -> Book:
         title=smarten(meta.title),
         summary=smarten(meta.summary),
         fields=tuple(replace(f, value=smarten(f.value)) for f in meta.fields),
+        series=replace(meta.series, name=smarten(meta.series.name)) if meta.series else None,
     )
     return replace(book, chapters=chapters, notes=notes, metadata=metadata)

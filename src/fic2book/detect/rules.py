@@ -635,9 +635,19 @@ NOTE_LABEL = re.compile(
 
 
 BARE_NOTE_LABEL = re.compile(
-    r"^[\s#*_~=-]*(?:afterword|end\s+notes|chapter\s+end\s+notes|author['’]?s\s+notes?|authors?\s+notes?|notes"
+    r"^[\s#*_~=-]*(?:end\s+notes|chapter\s+end\s+notes|author['’]?s\s+notes?|authors?\s+notes?|notes"
     r"|\(?see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes\.?\)?)[\s*_~=-]*$", re.IGNORECASE
 )
+
+
+def afterword_label(ctx: Context, i: int) -> int:
+    """Afterword | End Notes | Thank you for reading!"""
+    chunk = ctx.chunks[i]
+    if len(chunk.lines) != 1 or not re.fullmatch(r"[\s#*_~=-]*afterword[\s*_~=-]*", chunk.lines[0], re.IGNORECASE):
+        return 0
+    nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    # AO3 heads its end notes "Afterword / End Notes"; an afterword with text of its own is a chapter
+    return 1 if nxt is not None and (note_label(nxt) or BARE_NOTE_LABEL.match(nxt.lines[0])) else 0
 
 
 def note_label(chunk: Chunk) -> bool:
@@ -655,7 +665,7 @@ STRONG_TALK = re.compile(
         |thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:for\s+(?:reading|reviewing|the\s+(?:reviews|favou?rites|follows|kudos|comments))
             |to\s+(?:my\s+)?(?:beta|everyone|all))
         |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
-        |^\s*(?:next\s+time|next\s+chapter|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
+        |^\s*(?:next\s+time|next\s+chapter|next\s+in\s+the\s+series|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
         |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes|cross-?posted\s+(?:to|on|at|from)
         |(?:kommentare?|reviews?|kommis?)\s+(?:würde|w[äa]ren|freue|machen)|über\s+(?:kommentare|reviews|ein\s+review)
         |(?:dejen|deja|d[ée]jenme)\s+(?:un\s+)?(?:review|comentario)|ciao\s+a\s+tutti|grazie\s+(?:per|a\s+tutti)|recensioni
@@ -900,7 +910,7 @@ CHAPTER_HEADING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 NAMED_HEADING = re.compile(
-    r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
+    r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
         |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio|пролог|эпилог|интерлюдия)\b
         (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -1358,6 +1368,7 @@ RULES: tuple[Rule, ...] = (
     Rule("keyword_fields", "front_matter", "head", keyword_fields),
     Rule("label_note", "note", "any", label_note),
     Rule("note_label", "note", "any", _one(note_label)),
+    Rule("afterword_label", "note", "any", afterword_label),
     Rule("labelled_block", "note", "any", _one(labelled_block)),
     Rule("symbol_line", "scene_break", "any", _one(symbol_line)),
     Rule("decorated_break", "scene_break", "any", _one(decorated_break)),

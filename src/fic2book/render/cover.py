@@ -34,10 +34,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFile, ImageFont
 
 from ..errors import FicError
+from ..metadata import series_line
+from ..model import Book
 from ..styles import fonts_dir
 from .png import encode_rgb
 
-__all__ = ["make_cover"]
+__all__ = ["THEME_FONTS", "book_cover", "make_cover", "undrawable"]
 
 DEFAULT_SIZE = (1600, 2560)
 PNG_COMPRESS_LEVEL = 1
@@ -45,11 +47,24 @@ PNG_COMPRESS_LEVEL = 1
 gives ~190 kB covers; level 3 saves ~3% for 20% more time, level 4 saves
 ~12% for twice the time."""
 
-# Shipped fonts, in the order a character is looked for.
-_SHIPPED = {
-    "regular": ("EBGaramond12-Regular.ttf", "GentiumPlus-Regular.ttf"),
-    "italic": ("EBGaramond12-Italic.ttf", "GentiumPlus-Italic.ttf"),
+# Shipped fonts of each theme's cover, in the order a character is looked for: the
+# theme's own face, then Gentium Plus for what it lacks (some Latin Extended, Greek, Cyrillic).
+THEME_FONTS = {
+    "classic": {
+        "regular": ("EBGaramond12-Regular.ttf", "GentiumPlus-Regular.ttf"),
+        "italic": ("EBGaramond12-Italic.ttf", "GentiumPlus-Italic.ttf"),
+    },
+    "modern": {
+        "regular": ("NotoSans-Regular.ttf", "GentiumPlus-Regular.ttf"),
+        "italic": ("NotoSans-Italic.ttf", "GentiumPlus-Italic.ttf"),
+    },
+    "eink": {
+        "regular": ("GentiumPlus-Regular.ttf", "EBGaramond12-Regular.ttf"),
+        "italic": ("GentiumPlus-Italic.ttf", "EBGaramond12-Italic.ttf"),
+    },
 }
+DEFAULT_THEME = "classic"
+_SHIPPED = THEME_FONTS[DEFAULT_THEME]
 
 # System fonts tried, in order, for characters the shipped fonts lack (mostly CJK).
 _SYSTEM_CANDIDATES = (
@@ -220,11 +235,11 @@ def _loadable(path: str) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=1)
-def _shipped_paths() -> dict[str, tuple[str, ...]]:
+@functools.lru_cache(maxsize=4)
+def _shipped_paths(theme: str = DEFAULT_THEME) -> dict[str, tuple[str, ...]]:
     folder = fonts_dir()
     out: dict[str, tuple[str, ...]] = {}
-    for style, names in _SHIPPED.items():
+    for style, names in THEME_FONTS.get(theme, _SHIPPED).items():
         paths = tuple(str(folder / name) for name in names)
         missing = [p for p in paths if not os.path.isfile(p)]
         if missing:
@@ -259,8 +274,8 @@ def _fc_sorted(chars: frozenset[str]) -> tuple[str, ...]:
 class _Picker:
     """Chooses, per character, the font that draws it; one per cover, deterministic."""
 
-    def __init__(self, texts: list[str]) -> None:
-        self.shipped = _shipped_paths()
+    def __init__(self, texts: list[str], theme: str = DEFAULT_THEME) -> None:
+        self.shipped = _shipped_paths(theme)
         every = {p for paths in self.shipped.values() for p in paths}
         lacking = {
             ch for text in texts for ch in text
@@ -342,7 +357,8 @@ def _caps(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
+    """A Chinese, Japanese or Korean character (written without spaces between words)."""
     o = ord(ch)
     return (
         0x2E80 <= o <= 0x2FFF or 0x3040 <= o <= 0x31FF or 0x3400 <= o <= 0x4DBF
@@ -367,14 +383,14 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         space = bool(out)
         piece = ""
         for i, ch in enumerate(word):
-            if piece and _is_cjk(ch) and unicodedata.category(piece[-1]) not in ("Ps", "Pi"):
+            if piece and is_cjk(ch) and unicodedata.category(piece[-1]) not in ("Ps", "Pi"):
                 out.append((piece, space))
                 space, piece = False, ""
             piece += ch
             nxt = word[i + 1] if i + 1 < len(word) else ""
             if nxt and (
                 (ch in _BREAK_AFTER and nxt not in _BREAK_AFTER and not _is_closing(nxt))
-                or (_is_cjk(ch) and not _is_closing(nxt))
+                or (is_cjk(ch) and not _is_closing(nxt))
             ):
                 out.append((piece, space))
                 space, piece = False, ""
@@ -614,8 +630,9 @@ def _layout(
     series: str | None = None,
     fandom: str | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
+    theme: str = DEFAULT_THEME,
 ) -> Layout:
-    """Measure and place every element of the cover."""
+    """Measure and place every element of the cover, in ``theme``'s fonts (:data:`THEME_FONTS`)."""
     try:
         W, H = (int(v) for v in size)
     except (TypeError, ValueError):
@@ -639,7 +656,7 @@ def _layout(
 
     author_caps = _caps(author)
     fandom_caps = _caps(fandom)
-    picker = _Picker([title, author_caps, fandom_caps, series])
+    picker = _Picker([title, author_caps, fandom_caps, series], theme)
     lay = Layout((W, H), palette, motif, frame, outer, u)
 
     # Fandom: a letter-spaced label at the top.
@@ -916,6 +933,7 @@ def make_cover(
     series: str | None = None,
     fandom: str | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
+    theme: str = DEFAULT_THEME,
 ) -> bytes:
     """A PNG cover for a story; the same input always gives the same bytes.
 
@@ -923,10 +941,12 @@ def make_cover(
     ``author`` in spaced capitals at the foot (may be empty); ``fandom`` as a
     small label at the top; ``series`` in italics under the title, drawn as
     given (pass the whole line, e.g. "Book 2 of The Marauders Saga").
-    ``size`` is (width, height) in pixels. Raises :class:`FicError` if the
-    size is unusable or the shipped fonts are missing.
+    ``size`` is (width, height) in pixels. ``theme`` picks the type: a
+    shipped theme's name (:data:`THEME_FONTS`), anything else the classic
+    serif. Raises :class:`FicError` if the size is unusable or the shipped
+    fonts are missing.
     """
-    lay = _layout(title, author, series=series, fandom=fandom, size=size)
+    lay = _layout(title, author, series=series, fandom=fandom, size=size, theme=theme)
     return _encode_png(_draw(lay, _canvas(lay.size)))
 
 
@@ -949,3 +969,36 @@ def _pixels(img: Image.Image) -> bytes:
         return img.tobytes()
     finally:
         ImageFile.MAXBLOCK = saved
+
+
+def undrawable(texts: list[str]) -> list[str]:
+    """The characters of ``texts`` that no shipped or installed font can draw, which a cover leaves out.
+
+    Letters, digits, punctuation and symbols only: joiners and variation selectors draw nothing anyway.
+    """
+    wanted = [_clean(t) for t in texts if t]
+    wanted += [_caps(t) for t in wanted]
+    picker = _Picker(wanted)
+    missing = {
+        ch for text in wanted for ch in text
+        if unicodedata.category(ch)[0] in "LNPS" and picker.pick(ch, "regular") is None
+    }
+    return sorted(missing)
+
+
+def book_cover(book: Book, size: tuple[int, int], theme: str = DEFAULT_THEME) -> tuple[bytes, str, tuple[int, int]]:
+    """``(image bytes, media type, (width, height))`` of ``book``'s cover: the reader's own image, or one drawn
+    at ``size`` from its title, author, series and fandom in ``theme``'s type (an unknown author is left off)."""
+    if book.cover is not None:
+        return book.cover.data, book.cover.media_type, (book.cover.width, book.cover.height)
+    meta = book.metadata
+    fandom = next((f.value for f in meta.fields if f.label == "Fandom"), None)
+    png = make_cover(
+        meta.title,
+        " & ".join(meta.authors) if meta.author_source != "default" else "",
+        series=series_line(meta.series) if meta.series else None,
+        fandom=fandom,
+        size=size,
+        theme=theme,
+    )
+    return png, "image/png", size

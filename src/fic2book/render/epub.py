@@ -27,11 +27,12 @@ from ebooklib import epub
 
 from .. import __version__
 from ..errors import FicError
-from ..model import Book
+from ..metadata import format_index
+from ..model import Book, Series
 from ..output import write_atomically
 from ..styles import load_style
 from . import cover as cover_art
-from .xhtml import COVER_HREF, Document, documents
+from .xhtml import Document, cover_href, documents
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 COVER_SIZE = (1600, 2560)
@@ -121,11 +122,22 @@ def _accessibility(book: epub.EpubBook, model: Book) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 
+def _series(book: epub.EpubBook, series: Series) -> None:
+    """The series as calibre reads it and as EPUB 3 says it (``belongs-to-collection``); devices read one or the other."""
+    book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series.name})
+    if series.index is not None:
+        book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": format_index(series.index)})
+    book.add_metadata(None, "meta", series.name, {"property": "belongs-to-collection", "id": "series"})
+    book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+    if series.index is not None:
+        book.add_metadata(None, "meta", format_index(series.index), {"refines": "#series", "property": "group-position"})
+
+
 def epub_bytes(model: Book, *, identifier: str, style: str | None = None) -> bytes:
     """The finished EPUB file as bytes."""
     meta = model.metadata
-    _style_name, css = load_style(style)
-    cover_png = cover_art.make_cover(meta.title, ", ".join(meta.authors), size=COVER_SIZE)
+    style_name, css = load_style(style)
+    cover_data, cover_type, cover_size = cover_art.book_cover(model, COVER_SIZE, style_name)
 
     book = epub.EpubBook()
     book.set_identifier(identifier)
@@ -133,24 +145,27 @@ def epub_bytes(model: Book, *, identifier: str, style: str | None = None) -> byt
     book.set_language(meta.language)
     book.metadata[epub.NAMESPACES["OPF"]]["generator"] = [("", {"name": "generator", "content": f"fic2book {__version__}"})]
     for number, author in enumerate(meta.authors, 1):
-        book.add_author(author, uid=f"creator{number}")
+        book.add_author(author, role="aut", uid=f"creator{number}")
     if meta.summary:
         book.add_metadata("DC", "description", meta.summary)
-    for field_ in meta.fields:
-        if field_.label in ("Fandom", "Genre", "Category", "Tags"):
-            for subject in (v.strip() for v in field_.value.split(",")):
-                if subject:
-                    book.add_metadata("DC", "subject", subject)
+    for subject in meta.subjects:
+        book.add_metadata("DC", "subject", subject)
+    if meta.published:
+        book.add_metadata("DC", "date", meta.published)
+    if meta.source_url:
+        book.add_metadata("DC", "source", meta.source_url)
+    if meta.series:
+        _series(book, meta.series)
     _accessibility(book, model)
 
-    cover_image = epub.EpubCover(uid="cover-image", file_name=COVER_HREF)
-    cover_image.media_type = "image/png"
-    cover_image.content = cover_png
+    cover_image = epub.EpubCover(uid="cover-image", file_name=cover_href(model))
+    cover_image.media_type = cover_type
+    cover_image.content = cover_data
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     book.add_item(epub.EpubItem(uid="style", file_name="css/style.css", media_type="text/css", content=css.encode("utf-8")))
 
-    spine_docs, nav_doc = documents(model, COVER_SIZE)
+    spine_docs, nav_doc = documents(model, cover_size)
     items = [_item(doc) for doc in spine_docs]
     for item in items:
         book.add_item(item)

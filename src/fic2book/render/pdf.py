@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from ..errors import FicError
+from ..metadata import format_index
 from ..model import Book
 from ..output import write_atomically
 from ..styles import Layer, Theme, available_styles, load_theme, styles_root
@@ -82,16 +83,33 @@ def _metadata_head(book: Book) -> str:
     if keywords:
         parts.append(f'<meta name="keywords" content="{attr(", ".join(dict.fromkeys(keywords)))}"/>')
     parts.append(f'<meta name="generator" content="fic2book {attr(__version__)}"/>')
+    if meta.published:
+        parts.append(f'<meta name="dcterms.created" content="{attr(meta.published)}"/>')
+    if meta.series:  # custom entries of the document information: /series and /seriesindex
+        parts.append(f'<meta name="series" content="{attr(meta.series.name)}"/>')
+        if meta.series.index is not None:
+            parts.append(f'<meta name="series-index" content="{attr(format_index(meta.series.index))}"/>')
     return "\n".join(parts)
 
 
-def _cover(book: Book, cover_png: bytes, size: PageSize) -> str:
+@dataclass(frozen=True)
+class Cover:
+    """The cover image as the PDF shows it: the reader's own, or one drawn to the page's proportions."""
+
+    data: bytes
+    media_type: str
+    own: bool = False
+    """The reader's image: fitted whole inside the page rather than filling it."""
+
+
+def _cover(book: Book, cover: Cover, size: PageSize) -> str:
     meta = book.metadata
     label = f"Cover: {meta.title} by {', '.join(meta.authors)}"
-    cover_src = "data:image/png;base64," + base64.b64encode(cover_png).decode("ascii")
+    cover_src = f"data:{cover.media_type};base64," + base64.b64encode(cover.data).decode("ascii")
+    fit = "; object-fit: contain" if cover.own else ""
     return (
         f'<section class="cover-page"><img src="{cover_src}" alt="{attr(label)}"'
-        f' style="width: {size.width_mm:g}mm; height: {size.height_mm:g}mm"/></section>'
+        f' style="width: {size.width_mm:g}mm; height: {size.height_mm:g}mm{fit}"/></section>'
     )
 
 
@@ -135,9 +153,9 @@ def html_document(book: Book, body: Iterable[str]) -> str:
     )
 
 
-def pdf_html(book: Book, cover_png: bytes, size: PageSize) -> str:
+def pdf_html(book: Book, cover: Cover, size: PageSize) -> str:
     """The whole book as one HTML document for WeasyPrint."""
-    body = [_cover(book, cover_png, size), title_body(book)]
+    body = [_cover(book, cover, size), title_body(book)]
     if _has_contents(book):
         body.append(_contents(book))
     body.extend(markup for _id, markup in _story(book))
@@ -319,12 +337,12 @@ class Press:
         return self.render(html_document(book, body), part_css(book, first_page))
 
 
-def render_whole(press: Press, book: Book, cover_png: bytes, size: PageSize) -> Document:
+def render_whole(press: Press, book: Book, cover: Cover, size: PageSize) -> Document:
     """The book set as one WeasyPrint document."""
-    return press.render(pdf_html(book, cover_png, size))
+    return press.render(pdf_html(book, cover, size))
 
 
-def render_in_parts(press: Press, book: Book, cover_png: bytes, size: PageSize) -> Document | None:
+def render_in_parts(press: Press, book: Book, cover: Cover, size: PageSize) -> Document | None:
     """The book set in parts and joined; ``None`` if the contents came out longer or
     shorter than its sketch, which would put every later page number off (or had
     no page to give a section).
@@ -333,7 +351,7 @@ def render_in_parts(press: Press, book: Book, cover_png: bytes, size: PageSize) 
     chapters start; the chapters and Notes are set in runs of about
     :data:`PART_MARKUP`; their anchors give the numbers the contents is then set with.
     """
-    front = press.render(html_document(book, [_cover(book, cover_png, size), title_body(book)]))
+    front = press.render(html_document(book, [_cover(book, cover, size), title_body(book)]))
     next_page = 1 + len(front.pages)
     contents_page = next_page
     sketch = None
@@ -401,8 +419,8 @@ def render_pdf(
     size = parse_page_size(page_size)
     theme = load_theme(style)
     layers = [Layer(page_css(size), styles_root()), *theme.layers("print")]
-    meta = book.metadata
-    cover_png = cover_art.make_cover(meta.title, ", ".join(meta.authors), size=cover_size(size))
+    data, media_type, _pixels = cover_art.book_cover(book, cover_size(size), theme.name)
+    cover = Cover(data, media_type, book.cover is not None)
 
     weasyprint = import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
@@ -410,6 +428,7 @@ def render_pdf(
     fetcher = make_fetcher(tuple(dict.fromkeys((styles_root().resolve(), theme.folder.resolve()))))
     fonts = FontConfiguration()  # @font-face rules only take effect through one shared configuration
     options: dict[str, Any] = {"pdf_variant": variant} if variant else {}
+    options["custom_metadata"] = True  # the series, from <meta name="series">
     with weasyprint_warnings() as warnings, collector_spares_pages() as keep:
         sheets = [
             weasyprint.CSS(
@@ -420,9 +439,9 @@ def render_pdf(
         press = Press(sheets, fonts, fetcher, options, keep)
         document = None
         if sets_in_parts(theme) if in_parts is None else in_parts:
-            document = render_in_parts(press, book, cover_png, size)
+            document = render_in_parts(press, book, cover, size)
         if document is None:
-            document = render_whole(press, book, cover_png, size)
+            document = render_whole(press, book, cover, size)
         # keep() has freed the layout's style tables before the PDF's own objects are made
         data = document.write_pdf(**options)
     return data, list(warnings)

@@ -18,12 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
+from ..metadata import series_line
 from ..model import (
     Block,
     Book,
     Chapter,
     EndMatter,
     Epigraph,
+    Field,
     GatheredNote,
     Heading,
     Note,
@@ -34,6 +36,7 @@ from ..model import (
     Text,
     Verse,
     text_of,
+    word_count,
 )
 
 CSS_HREF = "css/style.css"
@@ -181,6 +184,13 @@ def page(book: Book, title: str, body: str, *, body_type: str = "", body_class: 
     )
 
 
+def cover_href(book: Book) -> str:
+    """Where the cover image sits in the EPUB: the reader's JPEG or PNG, or the generated PNG."""
+    if book.cover is not None and book.cover.media_type == "image/jpeg":
+        return "images/cover.jpg"
+    return COVER_HREF
+
+
 def cover_document(book: Book, size: tuple[int, int]) -> Document:
     width, height = size
     meta = book.metadata
@@ -190,30 +200,68 @@ def cover_document(book: Book, size: tuple[int, int]) -> Document:
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1"'
         f' width="100%" height="100%" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet"'
         f' role="img" aria-label="{attr(label)}">\n'
-        f'<image width="{width}" height="{height}" xlink:href="{COVER_HREF}"/>\n'
+        f'<image width="{width}" height="{height}" xlink:href="{cover_href(book)}"/>\n'
         "</svg>\n</section>"
     )
     return Document(COVER_FILE, "cover", "Cover", page(book, "Cover", body, body_class="cover"), ("svg",))
 
 
+INFO_ORDER = (
+    "Fandom", "Rating", "Warnings", "Category", "Relationships", "Pairing", "Characters", "Tags", "Genre", "Series",
+    "Timeline", "Setting", "Language",
+)  # fmt: skip
+"""The order of the title page's first list, after AO3's preface; labels it does not name come after them."""
+STATS_ORDER = ("Status", "Published", "Updated", "Completed", "Word count", "Chapters")
+"""The order of the list under the summary; the word and chapter counts fic2book counts come with them."""
+
+
+def _rank(order: tuple[str, ...], label: str) -> int:
+    return order.index(label) if label in order else len(order)
+
+
+def _entry(label: str, value_html: str) -> str:
+    return f"<dt>{esc(label)}</dt><dd>{value_html}</dd>"
+
+
 def title_body(book: Book) -> str:
-    """The title page: title, author, the story's header fields and its summary."""
+    """The title page, like AO3's preface: title and author, then what is known about the story —
+    fandom, rating, warnings, relationships, characters, tags, series, the summary, then status,
+    dates, words, chapters and the source — each shown only when known, header fields under the
+    labels their author wrote."""
     meta = book.metadata
     parts = [
         '<section class="titlepage" epub:type="titlepage">',
         f'<h1 class="title">{esc(meta.title)}</h1>',
         f'<p class="author">by {esc(" & ".join(meta.authors))}</p>',
     ]
-    info = [f for f in meta.fields if f.label != "Summary"]
+    fields = [f for f in meta.fields if f.label not in ("Summary", "Source")]
+    info = sorted((f for f in fields if f.label not in STATS_ORDER), key=lambda f: _rank(INFO_ORDER, f.label))
+    if meta.series and not any(f.label == "Series" for f in fields):
+        info.append(Field("Series", series_line(meta.series), "Series"))
     if info:
         parts.append('<dl class="story-info">')
-        for field_ in info:
-            parts.append(f"<dt>{esc(field_.written or field_.label)}</dt><dd>{inline((Span(field_.value),))}</dd>")
+        parts.extend(_entry(f.written or f.label, inline((Span(f.value),))) for f in info)
         parts.append("</dl>")
     for field_ in (f for f in meta.fields if f.label == "Summary"):
         parts.append(f'<div class="summary"><h2>{esc(field_.written or field_.label)}</h2>')
         parts.extend(f"<p>{esc(line)}</p>" for line in field_.value.split("\n") if line.strip())
         parts.append("</div>")
+    stats = sorted((f for f in fields if f.label in STATS_ORDER), key=lambda f: _rank(STATS_ORDER, f.label))
+    entries = [_entry(f.written or f.label, inline((Span(f.value),))) for f in stats]
+    labels = {f.label for f in stats}
+    if "Word count" not in labels:
+        entries.append(_entry("Words", esc(f"{word_count(book):,}")))
+    if "Chapters" not in labels:
+        entries.append(_entry("Chapters", esc(str(len(book.chapters)))))
+    for field_ in (f for f in meta.fields if f.label == "Source"):
+        url = field_.value.strip()
+        shown = esc(url)
+        if re.match(r"https?://[^\s<>\"]+$", url):
+            shown = f'<a href="{attr(url)}">{shown}</a>'
+        entries.append(_entry(field_.written or field_.label, shown))
+    parts.append('<dl class="story-info stats">')
+    parts.extend(entries)
+    parts.append("</dl>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -248,19 +296,21 @@ def chapter_document(book: Book, chapter: Chapter) -> Document:
 
 
 def notes_body(book: Book, *, one_file: bool = False) -> str:
-    """The Notes section: every gathered note, grouped by chapter, each linking back."""
+    """The Notes section: every gathered note, each linking back; in a book of several chapters,
+    grouped under the chapter's name and where they stood ("Chapter 3 — before", "— after")."""
     grouped = len({n.chapter_id for n in book.notes}) > 1 or len(book.chapters) > 1
     data = ' data-label="Notes"' if one_file else ""
     parts = [f'<section id="notes" class="notes" epub:type="endnotes" role="doc-endnotes"{data}>', "<h1>Notes</h1>"]
-    current = None
+    current: tuple[str, str] | None = None
     open_list = False
     for note in book.notes:
-        if grouped and note.chapter_id != current:
+        if grouped and (note.chapter_id, note.place) != current:
             if open_list:
                 parts.append("</ol>")
             chapter = next(c for c in book.chapters if c.id == note.chapter_id)
-            parts.append(f"<h2>{esc(chapter_label(book, chapter))}</h2>")
-            current = note.chapter_id
+            where = {"before": " — before", "after": " — after"}.get(note.place, "")
+            parts.append(f"<h2>{esc(chapter_label(book, chapter) + where)}</h2>")
+            current = (note.chapter_id, note.place)
             open_list = False
         if not open_list:
             parts.append('<ol class="notes-list">')

@@ -1,0 +1,244 @@
+"""Who wrote the book and what it is: metadata resolved from every place that can say.
+
+Precedence, highest first: command-line flags, the sidecar
+(:mod:`fic2book.sidecar`), the header fields in the text, the file or folder
+name. The title page shows the header fields as the author wrote them; where a
+flag or the sidecar gives a different value, the title page shows that one and
+the header line moves to the Notes (:attr:`Resolved.moved`), so no word of the
+source is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .errors import FicError
+from .model import Field, Metadata, Series
+from .sidecar import Sidecar
+
+if TYPE_CHECKING:
+    from .pipeline import Options
+
+LANGUAGE_NAMES = {
+    "english": "en", "spanish": "es", "español": "es", "french": "fr", "français": "fr", "german": "de",
+    "deutsch": "de", "italian": "it", "italiano": "it", "portuguese": "pt", "português": "pt", "dutch": "nl",
+    "russian": "ru", "русский": "ru", "polish": "pl", "polski": "pl", "swedish": "sv", "japanese": "ja",
+    "chinese": "zh", "korean": "ko", "finnish": "fi", "danish": "da", "norwegian": "no", "czech": "cs",
+    "greek": "el", "turkish": "tr", "hungarian": "hu", "indonesian": "id", "vietnamese": "vi",
+}  # fmt: skip
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*$")
+
+SLOTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "fandom": ("Fandom", ("Fandom",)),
+    "rating": ("Rating", ("Rating",)),
+    "warnings": ("Warnings", ("Warnings",)),
+    "relationships": ("Relationships", ("Relationships", "Pairing")),
+    "characters": ("Characters", ("Characters",)),
+    "tags": ("Tags", ("Tags",)),
+    "summary": ("Summary", ("Summary",)),
+    "status": ("Status", ("Status",)),
+    "published": ("Published", ("Published",)),
+    "updated": ("Updated", ("Updated",)),
+    "source": ("Source", ()),
+}
+"""Sidecar key → the title-page label it sets, and the header labels it stands in for."""
+SUBJECT_LABELS = ("Fandom", "Tags", "Genre", "Category")
+"""Header fields whose comma-separated values become ``dc:subject``."""
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """A header field the text gave: where it stood (its line and the book's chapter holding it)."""
+
+    field: Field
+    line: int
+    chapter: int = 0
+
+
+@dataclass
+class Resolved:
+    """The book's metadata, the header fields to keep in the Notes instead, and warnings."""
+
+    metadata: Metadata
+    moved: list[HeaderField] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_language(value: str) -> str | None:
+    """A BCP 47 tag in canonical case ("en-US"), or None when ``value`` is not one."""
+    value = value.strip().replace("_", "-")
+    if value.lower() in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[value.lower()]
+    if not BCP47.match(value):
+        return None
+    parts = value.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part.lower())
+    return "-".join(out)
+
+
+def split_authors(text: str) -> tuple[str, ...]:
+    """``"Ann Smith & Bo Lee"`` → both names; a list of more than four is more likely one odd name."""
+    authors = tuple(a.strip() for a in re.split(r"\s*(?:,|&|\band\b)\s*", text) if a.strip())
+    return authors if 0 < len(authors) <= 4 else (text.strip(),)
+
+
+def format_index(index: float) -> str:
+    """``2.0`` → ``"2"``, ``2.5`` → ``"2.5"``."""
+    return str(int(index)) if index == int(index) else f"{index:g}"
+
+
+def series_line(series: Series) -> str:
+    """How the title page and the cover name a series: "Book 2 of The Marauders Saga"."""
+    return f"Book {format_index(series.index)} of {series.name}" if series.index is not None else series.name
+
+
+_INDEX = r"(?:book|part|vol(?:ume)?\.?|no\.?|number|#)\s*(\d+(?:\.\d+)?)"
+
+
+def parse_series(value: str) -> Series | None:
+    """A header's ``Series:`` value: "Book 2 of X", "Part 2 of X", "X, Book 2", "X #2", "X (Part 2)", or just "X"."""
+    value = value.strip().strip("\"'“”")
+    if not value:
+        return None
+    match = re.match(rf"^{_INDEX}\s+(?:of|in)\s+(?:the\s+series\s+)?(.+)$", value, re.I)
+    if match:
+        return Series(match.group(2).strip().strip("\"'“”"), float(match.group(1)))
+    match = re.match(rf"^(.+?)[\s,:;–—-]*[(\[]?\s*{_INDEX}\s*[)\]]?$", value, re.I)
+    if match and match.group(1).strip():
+        return Series(match.group(1).strip().strip("\"'“”,"), float(match.group(2)))
+    return Series(value)
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _sidecar_where(sidecar: Sidecar) -> str:
+    return sidecar.path.name if sidecar.path else "the sidecar"
+
+
+def resolve_metadata(
+    header: list[HeaderField], sidecar: Sidecar, options: Options, name: str, *, name_source: str = "file name"
+) -> Resolved:
+    """Flags > sidecar > header fields > ``name`` (the file or folder name made readable)."""
+    warnings: list[str] = []
+    firsts: dict[str, str] = {}
+    for item in header:
+        if item.field.label in ("Title", "Author") and item.field.value:
+            firsts.setdefault(item.field.label, item.field.value)
+    shown = [item for item in header if item.field.label not in ("Title", "Author")]
+
+    # Values the sidecar and the flags give, as the title page shows them.
+    given: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for key, (label, stands_for) in SLOTS.items():
+        value = options.tags if key == "tags" and options.tags else sidecar.get(key)
+        if value:
+            given[label] = (", ".join(value) if isinstance(value, tuple) else str(value), stands_for)
+    series = _series(header, sidecar, options, warnings)
+    if series is not None and (options.series or sidecar.get("series")):
+        given["Series"] = (series_line(series), ("Series",))
+
+    fields: list[Field] = []
+    moved: list[HeaderField] = []
+    replaced: set[str] = set()
+    for item in shown:
+        slot = next((label for label, (_v, labels) in given.items() if item.field.label in labels), None)
+        if slot is None:
+            fields.append(item.field)
+            continue
+        value = given[slot][0]
+        if _same(item.field.value, value) and slot not in replaced:
+            fields.append(item.field)  # says the same: keep it as the author wrote it
+            given.pop(slot)
+            continue
+        if slot not in replaced:
+            fields.append(Field(slot, value, slot))
+            replaced.add(slot)
+        moved.append(item)
+    for slot, (value, _labels) in given.items():
+        if slot not in replaced:
+            fields.append(Field(slot, value, slot))
+
+    if options.title:
+        title, title_source = options.title.strip(), "--title"
+    elif sidecar.get("title"):
+        title, title_source = sidecar.get("title"), _sidecar_where(sidecar)
+    elif firsts.get("Title"):
+        title, title_source = firsts["Title"], "Title: header"
+    else:
+        title, title_source = name, name_source
+    if options.author:
+        authors, author_source = split_authors(options.author), "--author"
+    elif sidecar.get("authors"):
+        authors, author_source = sidecar.get("authors"), _sidecar_where(sidecar)
+    elif firsts.get("Author"):
+        authors, author_source = split_authors(firsts["Author"]), "Author: header"
+    else:
+        authors, author_source = ("Unknown",), "default"
+
+    language = "en"
+    if options.lang:
+        tag = normalise_language(options.lang)
+        if tag is None:
+            raise FicError(f"'{options.lang}' is not a language tag (try en, en-GB, de, pt-BR)")
+        language = tag
+    elif sidecar.get("language"):
+        tag = normalise_language(sidecar.get("language"))
+        if tag is None:
+            raise FicError(f"language '{sidecar.get('language')}' is not a language tag (try en, en-GB, de, pt-BR)",
+                           path=str(sidecar.path))  # fmt: skip
+        language = tag
+    else:
+        for item in shown:
+            if item.field.label == "Language" and normalise_language(item.field.value):
+                language = normalise_language(item.field.value) or language
+
+    summary = next((f.value for f in fields if f.label == "Summary"), "")
+    lists = {"Fandom": sidecar.get("fandom"), "Tags": options.tags or sidecar.get("tags")}
+    subjects: list[str] = []
+    for f in fields:
+        if f.label in SUBJECT_LABELS:
+            given_list = lists.pop(f.label, None)
+            if given_list:
+                subjects.extend(given_list)  # a list already: a name with a comma stays whole
+            else:
+                subjects.extend(v.strip() for v in f.value.split(","))
+    dates = {label: next((f.value for f in fields if f.label == label), "") for label in ("Published", "Updated")}
+    metadata = Metadata(
+        title=title,
+        authors=tuple(authors),
+        language=language,
+        summary=summary,
+        fields=tuple(fields),
+        title_source=title_source,
+        author_source=author_source,
+        series=series,
+        subjects=tuple(dict.fromkeys(s for s in subjects if s)),
+        published=dates["Published"] if ISO_DATE.match(dates["Published"]) else "",
+        updated=dates["Updated"] if ISO_DATE.match(dates["Updated"]) else "",
+        source_url=sidecar.get("source", ""),
+    )
+    return Resolved(metadata, moved, warnings)
+
+
+def _series(header: list[HeaderField], sidecar: Sidecar, options: Options, warnings: list[str]) -> Series | None:
+    from_header = next((parse_series(i.field.value) for i in header if i.field.label == "Series"), None)
+    name = options.series or sidecar.get("series") or (from_header.name if from_header else None)
+    if not name:
+        if options.series_index is not None or sidecar.get("series_index") is not None:
+            warnings.append("a series index was given without a series name; it is ignored")
+        return None
+    if options.series_index is not None:
+        index = options.series_index
+    elif sidecar.get("series_index") is not None:
+        index = sidecar.get("series_index")
+    elif not options.series and not sidecar.get("series") and from_header:
+        index = from_header.index
+    else:
+        index = None
+    return Series(name.strip(), index)
