@@ -16,6 +16,7 @@ from PIL import Image
 from fic2book.coverimage import MAX_SIZE, CoverRefused, convert, load_cover
 from fic2book.errors import FicError
 from fic2book.pipeline import Options, build, read_book
+from fic2book.render.epub import COVER_SIZE
 
 CLI = [sys.executable, "-m", "fic2book"]
 
@@ -155,7 +156,7 @@ def test_a_hostile_cover_in_a_folder_gives_a_warning_and_the_generated_cover(tmp
     (epub,) = (tmp_path / "out").glob("*.epub")
     book = Epub.open(epub)
     cover = next(i for i in book.manifest().values() if "cover-image" in (i.get("properties") or ""))
-    assert cover.get("media-type") == "image/png" and _image(book.read(cover.get("href"))).size == (1600, 2560)
+    assert cover.get("media-type") == "image/png" and _image(book.read(cover.get("href"))).size == COVER_SIZE
 
 
 def test_a_good_cover_is_used_in_the_epub_and_the_pdf(tmp_path):
