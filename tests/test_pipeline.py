@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fic2book.errors import FicError
+from fic2book.model import text_of
 from fic2book.pipeline import Options, normalise_language, read_book, readable_name, slugify
 
 
@@ -79,3 +80,10 @@ def test_output_never_overwrites_the_input(tmp_path):
     with pytest.raises(FicError, match="overwrite"):
         build(src, tmp_path, Options())
     assert src.read_bytes() == before
+
+
+def test_markdown_heading_marks_are_not_part_of_a_txt_chapter_title(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("# One\n\nIt rained all day.\n\n## Two ##\n\nIt snowed all night.\n", encoding="utf-8")
+    book, _text = read_book(story, Options())
+    assert [text_of(c.title) for c in book.chapters] == ["One", "Two"]

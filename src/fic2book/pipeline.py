@@ -230,7 +230,6 @@ def _overrides(specs: tuple[str, ...], where: Path | None = None) -> list[Overri
         raise FicError(exc.message, path=str(where) if where else None) from None
 
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 _ATX_OPEN = re.compile(r"^#{1,6}\s+")
 _ATX_CLOSE = re.compile(r"\s+#+\s*$")
 
@@ -271,9 +270,8 @@ def read_part(path: Path, options: Options, kinds: tuple[str, ...] = (), *, max_
         str(path), decoded.encoding, decoded.confidence, decoded.reason, decoded.newline,
         tuple(decoded.repairs), tuple(decoded.warnings),
     )  # fmt: skip
-    structure = detect(decoded.text, _overrides(kinds))
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        structure = markdown_headings(structure)
+    # "# One" is a heading in a .txt too (Markdown is how many writers mark chapters); its marks are not its title
+    structure = markdown_headings(detect(decoded.text, _overrides(kinds)))
     return Part(path, info, decoded.text, structure)
 
 
