@@ -63,14 +63,14 @@ def fifty(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 @pytest.fixture(scope="module")
 def fifty_runs(fifty: list[Path], tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple]:
     out = {}
-    for jobs in (1, 2):
+    for jobs in (1, 2, 4):
         folder = tmp_path_factory.mktemp(f"jobs{jobs}")
         result = run("build", *map(str, fifty), "-o", str(folder), "--json", "--jobs", str(jobs))
         out[jobs] = (result, folder)
     return out
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, 2, 4])
 def test_fifty_inputs_three_bad_reported_in_order_exit_1(fifty, fifty_runs, jobs):
     result, folder = fifty_runs[jobs]
     assert result.returncode == 1, result.stderr
@@ -97,9 +97,9 @@ def test_fifty_inputs_three_bad_reported_in_order_exit_1(fifty, fifty_runs, jobs
     assert "Traceback" not in result.stderr
 
 
-def test_jobs_1_and_jobs_2_write_identical_books(fifty_runs):
-    one, two = books(fifty_runs[1][1]), books(fifty_runs[2][1])
-    assert len(one) == 47 and one == two
+def test_jobs_1_2_and_4_write_identical_books(fifty_runs):
+    one, two, four = (books(fifty_runs[jobs][1]) for jobs in (1, 2, 4))
+    assert len(one) == 47 and one == two == four
 
 
 def test_same_title_gets_numbered_names_in_input_order_and_a_rerun_overwrites(tmp_path):
