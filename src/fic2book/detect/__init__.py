@@ -583,7 +583,8 @@ def _verse_block(chunk: Chunk) -> bool:
     return len(lines) >= 2 and all(len(ln) <= 60 for ln in lines) and sum(ln[:1].isupper() for ln in lines) >= 0.75 * len(lines)
 
 
-UNKNOWN_FIELD = re.compile(r"^\s*[A-Z][\w'’ -]{0,24}:\s*\S")
+FIELD_LABEL = re.compile(r"^\s*[^\W\d_][\w'’ -]{0,24}:")
+"""A ``Key:`` line, known field or not ("E-MAIL:", "Kudos:")."""
 _NO_FIELD = Field("", "")
 """Stands in :func:`_front_matter_field`'s list for a field that is not recorded (Spoilers, E-mail)."""
 
@@ -597,7 +598,7 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
     """
     chunk = item.chunk
     text = chunk.text.strip()
-    if item.rule == "header_continuation" and UNKNOWN_FIELD.match(text) and not header_key(text):
+    if item.rule == "header_continuation" and FIELD_LABEL.match(text) and not header_key(text):
         fields.append((_NO_FIELD, chunk.line))  # "E-MAIL: …": a field of its own, not more of the last
         return False
     continuing = item.rule in ("header_continuation", "bare_label", "spaced_label") and fields and prev is not None
@@ -631,7 +632,7 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
     if found is None and label_only and item.rule in ("bare_label", "spaced_label"):
         found = header_key(label_only.group("label") + ":")
     if found is None or len(chunk.lines) != 1:
-        if re.match(r"^\s*[^\W\d_][\w'’ -]{0,24}:", text):
+        if FIELD_LABEL.match(text):
             fields.append((_NO_FIELD, chunk.line))  # "Kudos:": its value must not join the field above
         return False
     label, value = found
