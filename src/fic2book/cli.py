@@ -338,24 +338,12 @@ def inspect(
     """Show how a story is decoded and what every line was read as, and why."""
     import json
 
-    from dataclasses import replace
-
     from .pipeline import Options
-    from .report import format_table, inspect_source, public
-    from .sidecar import read_sidecar
-    from .sources import scan_folder
+    from .report import format_table, inspect_input, public
 
     options = Options(encoding=encoding, fix_text=fix_text, kinds=tuple(kind or ()))
     try:
-        if input.is_dir():
-            folder = scan_folder(input)
-            table = read_sidecar(folder.sidecar, folder=True).get("kind") or {}
-            reports = [
-                inspect_source(path, replace(options, kinds=(*table.get(path.name, ()), *options.kinds)))
-                for path in folder.chapters
-            ]
-        else:
-            reports = [inspect_source(input, options)]
+        reports = inspect_input(input, options)
     except FicError as exc:
         if debug:
             raise

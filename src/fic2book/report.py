@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .pipeline import Options, read_book
+from .sidecar import read_sidecar
+from .sources import scan_folder
 
 TEXT_PREVIEW = 48
 
@@ -36,6 +39,21 @@ def _newline(style: str) -> str:
 
 def _field_key(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+
+
+def inspect_input(path: Path, options: Options) -> list[dict[str, Any]]:
+    """The reports for a story file (one) or a folder of chapters (one per chapter file, in reading order).
+
+    A chapter is read with the corrections its folder's sidecar gives it (``kind`` keyed by file name).
+    """
+    if not path.is_dir():
+        return [inspect_source(path, options)]
+    folder = scan_folder(path)
+    table = read_sidecar(folder.sidecar, folder=True).get("kind") or {}
+    return [
+        inspect_source(chapter, replace(options, kinds=(*table.get(chapter.name, ()), *options.kinds)))
+        for chapter in folder.chapters
+    ]
 
 
 def inspect_source(path: Path, options: Options) -> dict[str, Any]:
