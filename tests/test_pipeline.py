@@ -41,7 +41,16 @@ def test_several_authors(tmp_path):
 
 @pytest.mark.parametrize(
     "title,slug",
-    [("Crème Brûlée: Part 2", "creme-brulee-part-2"), ("So Close!", "so-close"), ("Война и мир", "book"), ("", "book")],
+    [
+        ("Crème Brûlée: Part 2", "creme-brulee-part-2"),
+        ("So Close!", "so-close"),
+        ("Война и мир", "война-и-мир"),
+        ("قصة الليل", "قصة-الليل"),
+        ("雨の日", "雨の日"),
+        ("雨" * 100, "雨" * 66),
+        ("!!!", "book"),
+        ("", "book"),
+    ],
 )
 def test_slugify(title, slug):
     assert slugify(title) == slug

@@ -153,3 +153,20 @@ def test_notes_are_gathered_in_source_order_and_spine_ends_with_them():
     spine, nav = documents(book, (1600, 2560))
     assert [d.id for d in spine] == ["cover", "titlepage", "ch001", "notes"]
     assert "nav" in nav.properties
+
+
+def test_a_right_to_left_book_says_so_and_a_paragraph_running_the_other_way_gets_its_own_dir():
+    chapter = Chapter("ch001", plain(""), (Para(plain("שלום עולם, זה סיפור."), 1), Para(plain("OK, he said."), 2)), 1)
+    book = Book(Metadata("סיפור", language="he"), (chapter,), ())
+    root = _parse(chapter_document(book, chapter))
+    assert root.get("dir") == "rtl"
+    paras = root.findall(f".//{X}p")
+    assert [p.get("dir") for p in paras] == [None, "ltr"]
+
+
+def test_a_left_to_right_book_marks_only_its_right_to_left_paragraphs():
+    chapter = Chapter("ch001", plain(""), (Para(plain("She wrote it down."), 1), Para(plain("«שלום», he read."), 2)), 1)
+    book = Book(Metadata("Story"), (chapter,), ())
+    root = _parse(chapter_document(book, chapter))
+    assert root.get("dir") is None
+    assert [p.get("dir") for p in root.findall(f".//{X}p")] == [None, "rtl"]

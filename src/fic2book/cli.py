@@ -47,6 +47,19 @@ KindOption = Annotated[
     typer.Option("--kind", help="Correct the detector: LINES=KIND, e.g. 1-3=note (repeatable).", show_default=False),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on failure.")]
+MaxSizeOption = Annotated[
+    str,
+    typer.Option("--max-size", metavar="SIZE", help="Refuse inputs larger than this, e.g. 64M, 200MB, 1G (a folder: its chapters together)."),
+]
+
+
+def _max_size(text: str) -> int:
+    from .sources import parse_size
+
+    try:
+        return parse_size(text)
+    except FicError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-size") from None
 
 
 def _say(message: str) -> None:
@@ -105,13 +118,13 @@ stdout closed early (e.g. by head).
 def build(
     inputs: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Story files, folders or glob patterns.", show_default=False),
+        typer.Argument(help="Story files, folders or glob patterns.", show_default=False, readable=False),
     ] = None,
     from_lists: Annotated[
         Optional[list[Path]],
-        typer.Option("--from", metavar="FILE", help="Read more inputs from FILE, one per line; - reads stdin.", show_default=False),
+        typer.Option("--from", metavar="FILE", help="Read more inputs from FILE, one per line; - reads stdin.", show_default=False, readable=False),
     ] = None,
-    output_dir: Annotated[Path, typer.Option("-o", "--output-dir", help="Folder for the books (created if missing).")] = Path("."),
+    output_dir: Annotated[Path, typer.Option("-o", "--output-dir", help="Folder for the books (created if missing).", readable=False)] = Path("."),
     formats: Annotated[
         Optional[list[str]], typer.Option("--format", "-f", help="Output format: epub or pdf; repeat for both.")
     ] = None,
@@ -125,6 +138,7 @@ def build(
     smart: Annotated[bool, typer.Option("--smart/--no-smart", help="Curly quotes, dashes and ellipses.")] = True,
     fix_text: FixTextOption = True,
     kind: KindOption = None,
+    max_size: MaxSizeOption = "64M",
     series: Annotated[Optional[str], typer.Option("--series", metavar="NAME", help="Series the book belongs to.")] = None,
     series_index: Annotated[
         Optional[float],
@@ -136,7 +150,7 @@ def build(
     ] = None,
     cover: Annotated[
         Optional[Path],
-        typer.Option("--cover", metavar="PATH", help="Cover image (JPEG, PNG or WebP) instead of the generated one.", show_default=False),
+        typer.Option("--cover", metavar="PATH", help="Cover image (JPEG, PNG or WebP) instead of the generated one.", show_default=False, readable=False),
     ] = None,
     page_size: Annotated[
         str,
@@ -189,6 +203,7 @@ def build(
             check_template(name_template)
         except FicError as exc:
             raise typer.BadParameter(str(exc), param_hint="--name-template") from None
+    limit = _max_size(max_size)
     if not inputs and not from_lists:
         raise typer.BadParameter("give story files, folders or patterns, or --from FILE", param_hint="INPUTS")
     arguments = [str(path) for path in inputs or ()]
@@ -207,6 +222,7 @@ def build(
         encoding=encoding,
         fix_text=fix_text,
         kinds=tuple(kind or ()),
+        max_size=limit,
         page_size=page_size,
         pdf_variant=pdf_variant.lower() if pdf_variant else None,
         series=series.strip() if series and series.strip() else None,
@@ -328,11 +344,12 @@ class _Report:
 
 @app.command()
 def inspect(
-    input: Annotated[Path, typer.Argument(help="A story file, or a folder of chapter files.", show_default=False)],
+    input: Annotated[Path, typer.Argument(help="A story file, or a folder of chapter files.", show_default=False, readable=False)],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
     encoding: EncodingOption = None,
     fix_text: FixTextOption = True,
     kind: KindOption = None,
+    max_size: MaxSizeOption = "64M",
     debug: DebugOption = False,
 ) -> None:
     """Show how a story is decoded and what every line was read as, and why."""
@@ -341,7 +358,7 @@ def inspect(
     from .pipeline import Options
     from .report import format_table, inspect_input, public
 
-    options = Options(encoding=encoding, fix_text=fix_text, kinds=tuple(kind or ()))
+    options = Options(encoding=encoding, fix_text=fix_text, kinds=tuple(kind or ()), max_size=_max_size(max_size))
     try:
         reports = inspect_input(input, options)
     except FicError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .errors import FicError
@@ -81,6 +82,76 @@ def normalise_language(value: str) -> str | None:
     return "-".join(out)
 
 
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+
+# Letters that tell languages sharing a script apart (checked in this order).
+_ARABIC_BY_LETTER = (("ur", "ٹڈڑںےۓھ"), ("fa", "پچژگکی"))
+_CYRILLIC_BY_LETTER = (("uk", "іїєґ"), ("be", "ў"), ("sr", "ђћџјљњ"), ("mk", "ѓќѕ"), ("bg", "ѝ"))
+_SAMPLE_LETTERS = 20_000
+
+
+def _script(ch: str) -> str | None:
+    """The writing system of one letter, for the few scripts that name a language (or nearly)."""
+    code = ord(ch)
+    if code < 0x0370:
+        return "latin"
+    for start, end, script in (
+        (0x0370, 0x03FF, "greek"), (0x1F00, 0x1FFF, "greek"), (0x0400, 0x052F, "cyrillic"),
+        (0x0590, 0x05FF, "hebrew"), (0xFB1D, 0xFB4F, "hebrew"), (0x0600, 0x06FF, "arabic"),
+        (0x0750, 0x077F, "arabic"), (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
+        (0x0E00, 0x0E7F, "thai"), (0x3040, 0x30FF, "kana"), (0x31F0, 0x31FF, "kana"), (0xFF66, 0xFF9D, "kana"),
+        (0x1100, 0x11FF, "hangul"), (0xAC00, 0xD7AF, "hangul"), (0x3130, 0x318F, "hangul"),
+        (0x4E00, 0x9FFF, "han"), (0x3400, 0x4DBF, "han"), (0xF900, 0xFAFF, "han"),
+    ):  # fmt: skip
+        if start <= code <= end:
+            return script
+    return None
+
+
+def script_language(texts: Iterable[str]) -> str | None:
+    """The language a story's letters can only be in, when its script says so; None for Latin text.
+
+    A story in Arabic, Hebrew, Greek, Thai, Japanese, Korean, Chinese or a
+    Cyrillic language gets that language instead of the default English, so
+    readers lay it out right to left, hyphenate it and pick fonts for it.
+    Latin-script languages are not guessed: English is the default for them.
+    ``["Шла Саша по шоссе"]`` → ``"ru"``; ``["彼女は窓の外を見た。"]`` → ``"ja"``.
+    """
+    counts: dict[str, int] = {}
+    seen = 0
+    letters: list[str] = []
+    for text in texts:
+        for ch in text:
+            if ch.isalpha():
+                script = _script(ch)
+                if script is not None:
+                    counts[script] = counts.get(script, 0) + 1
+                    if script in ("arabic", "cyrillic"):
+                        letters.append(ch.lower())
+                seen += 1
+        if seen >= _SAMPLE_LETTERS:
+            break
+    if not seen:
+        return None
+    cjk = counts.get("han", 0) + counts.get("kana", 0)
+    if cjk * 2 > seen:
+        return "ja" if counts.get("kana", 0) * 10 >= cjk else "zh"
+    script, count = max(counts.items(), key=lambda kv: kv[1], default=("latin", 0))
+    if script == "latin" or count * 2 <= seen:
+        return None
+    if script in ("arabic", "cyrillic"):
+        table = _ARABIC_BY_LETTER if script == "arabic" else _CYRILLIC_BY_LETTER
+        found = set(letters)
+        language = next((lang for lang, marks in table if found & set(marks)), None)
+        return language or ("ar" if script == "arabic" else "ru")
+    return {"greek": "el", "hebrew": "he", "thai": "th", "hangul": "ko", "kana": "ja", "han": "zh"}.get(script)
+
+
+def text_direction(language: str) -> str:
+    """``"rtl"`` for a language written right to left (``ar``, ``he-IL``, ``fa``…), else ``"ltr"``."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
 def split_authors(text: str) -> tuple[str, ...]:
     """``"Ann Smith & Bo Lee"`` → both names; a list of more than four is more likely one odd name."""
     authors = tuple(a.strip() for a in re.split(r"\s*(?:,|&|\band\b)\s*", text) if a.strip())
@@ -123,9 +194,19 @@ def _sidecar_where(sidecar: Sidecar) -> str:
 
 
 def resolve_metadata(
-    header: list[HeaderField], sidecar: Sidecar, options: Options, name: str, *, name_source: str = "file name"
+    header: list[HeaderField],
+    sidecar: Sidecar,
+    options: Options,
+    name: str,
+    *,
+    name_source: str = "file name",
+    story: Iterable[str] = (),
 ) -> Resolved:
-    """Flags > sidecar > header fields > ``name`` (the file or folder name made readable)."""
+    """Flags > sidecar > header fields > ``name`` (the file or folder name made readable).
+
+    ``story`` is the story's text, paragraph by paragraph: its script gives
+    the language when nothing else does (:func:`script_language`).
+    """
     warnings: list[str] = []
     firsts: dict[str, str] = {}
     for item in header:
@@ -197,6 +278,9 @@ def resolve_metadata(
         for item in shown:
             if item.field.label == "Language" and normalise_language(item.field.value):
                 language = normalise_language(item.field.value) or language
+                break
+        else:
+            language = script_language(story) or language
 
     summary = next((f.value for f in fields if f.label == "Summary"), "")
     lists = {"Fandom": sidecar.get("fandom"), "Tags": options.tags or sidecar.get("tags")}

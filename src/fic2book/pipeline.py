@@ -93,10 +93,21 @@ def readable_name(path: Path) -> str:
 
 
 def slugify(title: str) -> str:
-    """An ASCII file name stem: ``Crème Brûlée: Part 2`` → ``creme-brulee-part-2``."""
+    """A file name stem: ``Crème Brûlée: Part 2`` → ``creme-brulee-part-2``.
+
+    ASCII when the title has Latin letters or digits; a title with none keeps
+    its own script (``قصة الليل`` → ``قصة-الليل``, ``雨の日`` → ``雨の日``)
+    rather than every such book being called ``book``.
+    """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()
-    return slug[:80].rstrip("-") or "book"
+    if not slug:
+        kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in unicodedata.normalize("NFC", title))
+        slug = re.sub(r"-{2,}", "-", kept).strip("-").lower()
+    slug = slug[:80]
+    while len(slug.encode("utf-8")) > 200:  # 80 CJK letters are 240 bytes; file names hold 255
+        slug = slug[:-1]
+    return slug.rstrip("-") or "book"
 
 
 # ---------------------------------------------------------------- assembling the book
@@ -147,7 +158,8 @@ def make_book(
     if header is None:
         header = [HeaderField(f, line, _chapter_at(structure.chapters, line)) for f, line in structure.fields]
     name_source = "folder name" if path.is_dir() else "file name"
-    resolved = resolve_metadata(header, sidecar, options, readable_name(path), name_source=name_source)
+    story = (text_of(b.content) for raw in structure.chapters for b in raw.blocks if isinstance(b, Para))
+    resolved = resolve_metadata(header, sidecar, options, readable_name(path), name_source=name_source, story=story)
     warnings += resolved.warnings
     blocks = [list(raw.blocks) for raw in structure.chapters]
     for item in resolved.moved:
@@ -326,8 +338,8 @@ def read_folder(folder: Path, options: Options) -> tuple[Book, str]:
     except OSError as exc:
         raise FicError(f"cannot read a chapter file: {exc.strerror or exc}", path=str(folder)) from None
     if total > options.max_size:
-        raise FicError(f"its chapter files add up to {total / 2**20:.1f} MB, more than the "
-                       f"{options.max_size / 2**20:.0f} MB limit", path=str(folder))  # fmt: skip
+        raise FicError(f"its chapter files add up to {sources.format_size(total)}, more than the "
+                       f"{sources.format_size(options.max_size)} limit (raise it with --max-size)", path=str(folder))  # fmt: skip
     parts: list[Part] = []
     for path in listing.chapters:
         kinds = (*_chapter_kinds(path, warnings), *table.get(path.name, ()))

@@ -255,13 +255,36 @@ def resolve(path: Path) -> Path:
     return path
 
 
+_UNITS = {"": 1, "b": 1, "k": 2**10, "kb": 2**10, "kib": 2**10, "m": 2**20, "mb": 2**20, "mib": 2**20,
+          "g": 2**30, "gb": 2**30, "gib": 2**30}  # fmt: skip
+
+
+def parse_size(text: str) -> int:
+    """A size limit as people write it, in binary units: ``64M``, ``64 MB``, ``1.5G``, ``500k``, ``1048576``."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    if not match or match.group(2) not in _UNITS:
+        raise FicError(f"'{text}' is not a size; write it like 64M, 200MB or 1G")
+    size = int(float(match.group(1)) * _UNITS[match.group(2)])
+    if size <= 0:
+        raise FicError(f"'{text}' is not a size above zero")
+    return size
+
+
+def format_size(size: int) -> str:
+    """``64 MB``, ``1.5 MB``, ``900 KB``, ``12 bytes``: a limit or a file size, readable."""
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} byte{'s' * (size != 1)}"
+
+
 def read_bytes(path: Path, *, max_size: int) -> bytes:
     """The file's bytes, refusing one larger than ``max_size`` before reading it whole."""
     try:
         size = path.stat().st_size
         if size > max_size:
             raise FicError(
-                f"is {size / 2**20:.1f} MB, larger than the {max_size / 2**20:.0f} MB limit (raise it with --max-size)",
+                f"is {format_size(size)}, larger than the {format_size(max_size)} limit (raise it with --max-size)",
                 path=str(path),
             )
         with path.open("rb") as handle:
@@ -273,7 +296,7 @@ def read_bytes(path: Path, *, max_size: int) -> bytes:
     except OSError as exc:
         raise FicError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
     if len(data) > max_size:
-        raise FicError(f"grew past the {max_size / 2**20:.0f} MB limit while being read", path=str(path))
+        raise FicError(f"grew past the {format_size(max_size)} limit while being read", path=str(path))
     return data
 
 

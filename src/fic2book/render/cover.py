@@ -434,6 +434,15 @@ def _union(boxes: list[Rect]) -> Rect | None:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def _spaceable(text: str) -> bool:
+    """Whether letter-spacing keeps ``text`` readable: Latin, Greek, Cyrillic and CJK, not Arabic or Hebrew.
+
+    Spacing draws each letter alone, which would break Arabic's joined forms and
+    set right-to-left names backwards (سارة as ةراس).
+    """
+    return all(ord(ch) < 0x0590 or 0x1D00 <= ord(ch) < 0x2E80 or is_cjk(ch) for ch in text if not ch.isspace())
+
+
 class _Setter:
     """Measures, breaks and places text for one element (title, author…)."""
 
@@ -446,11 +455,16 @@ class _Setter:
         self.color = color
         self.features = features  # OpenType features, e.g. lining figures
 
+    def _tracking(self, text: str) -> float:
+        """Letter-spacing for ``text``: none for scripts whose letters join or run right to left."""
+        return self.tracking if self.tracking and _spaceable(text) else 0.0
+
     def pieces(self, text: str, size: int) -> list[tuple[str, str, float]]:
         """``(text, font, advance)`` pieces: font runs, or single letters when tracked."""
         out: list[tuple[str, str, float]] = []
+        tracked = self._tracking(text)
         for run, path in self.picker.segments(text, self.style):
-            if self.tracking:
+            if tracked:
                 out.extend((c, path, _advance(path, size, c, self.features)) for c in _clusters(run))
             else:
                 out.append((run, path, _advance(path, size, run, self.features)))
@@ -459,14 +473,14 @@ class _Setter:
     def width(self, text: str, size: int) -> float:
         pieces = self.pieces(text, size)
         total = sum(p[2] for p in pieces)
-        if self.tracking and pieces:
-            total += self.tracking * size * (len(pieces) - 1)
+        if pieces:
+            total += self._tracking(text) * size * (len(pieces) - 1)
         return total
 
     def place(self, text: str, size: int, cx: float, baseline: float) -> list[Run]:
         """One line centred on ``cx``."""
         pieces = self.pieces(text, size)
-        gap = self.tracking * size
+        gap = self._tracking(text) * size
         x = cx - (sum(p[2] for p in pieces) + gap * max(len(pieces) - 1, 0)) / 2
         runs: list[Run] = []
         for piece, path, advance in pieces:

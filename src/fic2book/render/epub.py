@@ -27,7 +27,7 @@ from ebooklib import epub
 
 from .. import __version__
 from ..errors import FicError
-from ..metadata import format_index
+from ..metadata import format_index, text_direction
 from ..model import Book, Series
 from ..output import write_atomically
 from ..styles import load_style
@@ -146,6 +146,8 @@ def epub_bytes(model: Book, *, identifier: str, style: str | None = None) -> byt
     book.set_identifier(identifier)
     book.set_title(meta.title)
     book.set_language(meta.language)
+    if text_direction(meta.language) == "rtl":
+        book.set_direction("rtl")  # the spine's page-progression-direction: pages turn right to left
     book.metadata[epub.NAMESPACES["OPF"]]["generator"] = [("", {"name": "generator", "content": f"fic2book {__version__}"})]
     for number, author in enumerate(meta.authors, 1):
         book.add_author(author, role="aut", uid=f"creator{number}")

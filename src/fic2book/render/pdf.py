@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from ..errors import FicError
-from ..metadata import format_index
+from ..metadata import format_index, text_direction
 from ..model import Book
 from ..output import write_atomically
 from ..styles import Layer, Theme, available_styles, load_theme, styles_root
@@ -145,9 +145,10 @@ def _story(book: Book) -> list[tuple[str, str]]:
 def html_document(book: Book, body: Iterable[str]) -> str:
     """An HTML document for WeasyPrint: the book's ``<head>`` around ``body`` markup."""
     lang = attr(book.metadata.language)
+    direction = ' dir="rtl"' if text_direction(book.metadata.language) == "rtl" else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}">\n'
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}"{direction}>\n'
         f'<head>\n<meta charset="utf-8"/>\n{_metadata_head(book)}\n</head>\n'
         "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )

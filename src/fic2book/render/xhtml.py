@@ -14,11 +14,12 @@ notes in their own document with links both ways.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
-from ..metadata import series_line
+from ..metadata import series_line, text_direction
 from ..model import (
     Block,
     Book,
@@ -99,6 +100,31 @@ def inline(content: Text) -> str:
     return "".join(parts)
 
 
+def _strong_direction(content: Text) -> str | None:
+    """The direction of the first letter that has one (the rule of HTML's ``dir="auto"``)."""
+    for span in content:
+        for ch in span.text:
+            kind = unicodedata.bidirectional(ch)
+            if kind == "L":
+                return "ltr"
+            if kind in ("R", "AL"):
+                return "rtl"
+    return None
+
+
+def para(content: Text, book: Book, css_class: str = "") -> str:
+    """A ``<p>``; one whose text runs the other way from the book's gets its own ``dir``.
+
+    A Hebrew line in an English story (or an English one in an Arabic story)
+    then keeps its punctuation and alignment on the right side.
+    """
+    attrs = f' class="{css_class}"' if css_class else ""
+    direction = _strong_direction(content)
+    if direction is not None and direction != text_direction(book.metadata.language):
+        attrs += f' dir="{direction}"'
+    return f"<p{attrs}>{inline(content)}</p>"
+
+
 def _lines(lines: Iterable[Text]) -> str:
     return "<br/>".join(f'<span class="line">{inline(line)}</span>' for line in lines)
 
@@ -124,7 +150,7 @@ def block_html(block: Block, book: Book, *, one_file: bool = False) -> str:
     """One model block as XHTML; every block kind has a case here."""
     match block:
         case Para():
-            return f"<p>{inline(block.content)}</p>"
+            return para(block.content, book)
         case Verse():
             return f'<div class="verse" epub:type="z3998:verse"><p>{_lines(block.lines)}</p></div>'
         case Epigraph():
@@ -142,7 +168,7 @@ def block_html(block: Block, book: Book, *, one_file: bool = False) -> str:
                 return f'<p class="scene-break" role="separator">{esc(block.marker)}</p>'
             return '<hr class="scene-break"/>'
         case EndMatter():
-            return f'<p class="end-matter">{inline(block.content)}</p>'
+            return para(block.content, book, "end-matter")
         case NoteRef():
             note = next(n for n in book.notes if n.id == block.note_id)
             number = block.note_id.rsplit("-", 1)[1]
@@ -153,7 +179,7 @@ def block_html(block: Block, book: Book, *, one_file: bool = False) -> str:
             )
         case Note():
             # Notes are gathered before rendering; one left in place still loses nothing.
-            return "".join(f'<p class="note">{inline(p.content)}</p>' for p in block.blocks)
+            return "".join(para(p.content, book, "note") for p in block.blocks)
         case _:
             assert_never(block)
 
@@ -164,6 +190,7 @@ def block_html(block: Block, book: Book, *, one_file: bool = False) -> str:
 def page(book: Book, title: str, body: str, *, body_type: str = "", body_class: str = "") -> str:
     """A complete XHTML document around ``body`` markup."""
     lang = attr(book.metadata.language)
+    direction = ' dir="rtl"' if text_direction(book.metadata.language) == "rtl" else ""
     body_attrs = ""
     if body_type:
         body_attrs += f' epub:type="{body_type}"'
@@ -174,7 +201,7 @@ def page(book: Book, title: str, body: str, *, body_type: str = "", body_class: 
         "<!DOCTYPE html>\n"
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
         f' epub:prefix="z3998: http://www.daisy.org/z3998/2012/vocab/structure/#"'
-        f' lang="{lang}" xml:lang="{lang}">\n'
+        f' lang="{lang}" xml:lang="{lang}"{direction}>\n'
         "<head>\n"
         '<meta charset="utf-8"/>\n'
         f"<title>{esc(title)}</title>\n"
@@ -320,7 +347,7 @@ def notes_body(book: Book, *, one_file: bool = False) -> str:
             f' role="doc-backlink"'
             f' title="Back to the story">↑</a>'
         )
-        paras = [f"<p>{inline(p.content)}</p>" for p in note.blocks]
+        paras = [para(p.content, book) for p in note.blocks]
         paras[-1] = paras[-1][: -len("</p>")] + back + "</p>"
         parts.append(
             f'<li id="{attr(note.id)}" class="note {note.kind.replace("_", "-")}" epub:type="endnote"'
