@@ -170,3 +170,20 @@ def test_a_left_to_right_book_marks_only_its_right_to_left_paragraphs():
     root = _parse(chapter_document(book, chapter))
     assert root.get("dir") is None
     assert [p.get("dir") for p in root.findall(f".//{X}p")] == [None, "rtl"]
+
+
+def test_a_very_long_paragraph_is_set_in_run_on_pieces_in_the_pdf_only():
+    from fic2book.render.xhtml import RUN_ON_CHARS, block_html, run_on_pieces
+
+    sentence = "She walked on and on, and the road did not end. "
+    content = (Span(sentence * 400, None), Span("the last words", "em"), Span(". " + sentence * 200, None))
+    pieces = run_on_pieces(content)
+    assert len(pieces) > 3
+    assert " ".join("".join(s.text for s in piece).strip() for piece in pieces) == "".join(s.text for s in content).strip()
+    assert all(len("".join(s.text for s in piece)) <= RUN_ON_CHARS for piece in pieces)
+    assert all("".join(s.text for s in piece).rstrip().endswith(".") for piece in pieces)  # cut after sentences
+    assert any(s.style == "em" and s.text == "the last words" for piece in pieces for s in piece)
+    book = Book(Metadata("Story"), (), ())
+    pdf = block_html(Para(content, 1), book, one_file=True)
+    assert pdf.count("<p") == len(pieces) and pdf.count('class="runs-on"') == 1 and pdf.count('class="run-on"') == 1
+    assert block_html(Para(content, 1), book).count("<p") == 1  # the EPUB keeps one paragraph

@@ -112,17 +112,63 @@ def _strong_direction(content: Text) -> str | None:
     return None
 
 
-def para(content: Text, book: Book, css_class: str = "") -> str:
+def para(content: Text, book: Book, css_class: str = "", *, one_file: bool = False) -> str:
     """A ``<p>``; one whose text runs the other way from the book's gets its own ``dir``.
 
     A Hebrew line in an English story (or an English one in an Arabic story)
-    then keeps its punctuation and alignment on the right side.
+    then keeps its punctuation and alignment on the right side. In one-file
+    output (the PDF) a very long paragraph is set as pieces that run on
+    (:func:`run_on_pieces`).
     """
-    attrs = f' class="{css_class}"' if css_class else ""
     direction = _strong_direction(content)
-    if direction is not None and direction != text_direction(book.metadata.language):
-        attrs += f' dir="{direction}"'
-    return f"<p{attrs}>{inline(content)}</p>"
+    own_dir = f' dir="{direction}"' if direction is not None and direction != text_direction(book.metadata.language) else ""
+    if not (one_file and sum(len(span.text) for span in content) > RUN_ON_CHARS):
+        return f"<p{_class(css_class)}{own_dir}>{inline(content)}</p>"
+    pieces = run_on_pieces(content)
+    last = len(pieces) - 1
+    return "".join(
+        f"<p{_class(css_class, 'run-on' if k else '', 'runs-on' if k < last else '')}{own_dir}>{inline(piece)}</p>"
+        for k, piece in enumerate(pieces)
+    )
+
+
+def _class(*names: str) -> str:
+    joined = " ".join(name for name in names if name)
+    return f' class="{joined}"' if joined else ""
+
+
+RUN_ON_CHARS = 8000
+"""Longer paragraphs are set in the PDF as pieces of about this size.
+
+WeasyPrint lays out each line against the rest of its paragraph, so one
+paragraph of 5 MB (a story saved as a single line) would take hours; in
+pieces it takes minutes. The pieces' last lines are justified and their
+indents dropped (``.runs-on``/``.run-on`` in ``print.css``), so they read as one.
+"""
+
+
+def run_on_pieces(content: Text, size: int = RUN_ON_CHARS) -> list[Text]:
+    """``content`` cut after a sentence (else a space) near every ``size`` characters, spans and styles kept."""
+    pieces: list[list[Span]] = [[]]
+    filled = 0
+    for span in content:
+        text = span.text
+        while filled + len(text) > size:
+            room = size - filled
+            window = text[max(0, room - size // 4) : room]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            if cut < 0:
+                cut = window.rfind(" ")
+            if cut < 0:
+                break  # no space near: let the span run whole into this piece
+            cut += max(0, room - size // 4) + 1
+            pieces[-1].append(Span(text[:cut], span.style))
+            pieces.append([])
+            filled, text = 0, text[cut:].lstrip(" ")
+        if text:
+            pieces[-1].append(Span(text, span.style))
+            filled += len(text)
+    return [tuple(piece) for piece in pieces if piece]
 
 
 def _lines(lines: Iterable[Text]) -> str:
@@ -150,7 +196,7 @@ def block_html(block: Block, book: Book, *, one_file: bool = False) -> str:
     """One model block as XHTML; every block kind has a case here."""
     match block:
         case Para():
-            return para(block.content, book)
+            return para(block.content, book, one_file=one_file)
         case Verse():
             return f'<div class="verse" epub:type="z3998:verse"><p>{_lines(block.lines)}</p></div>'
         case Epigraph():
