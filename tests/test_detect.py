@@ -22,7 +22,7 @@ def test_each_rule_fires_on_its_own_docstring_example(rule):
 @pytest.mark.parametrize(
     "line",
     ["***", "* * *", "~~~", "---", "___", "===", "###", "#", "xXx", "oOo", "-o0o-", "~*~*~", "*~*~*",
-     "[line break]", "- - - - -", "§", "❦", "XxXxX", "(scene break)"],
+     "[line break]", "- - - - -", "§", "❦", "XxXxX", "(scene break)", "NCISNCISNCIS", "HPHPHPHP"],
 )
 def test_scene_break_lines(line):
     structure = detect(f"Before.\n\n{line}\n\nAfter.")
@@ -30,7 +30,7 @@ def test_scene_break_lines(line):
     assert [type(b).__name__ for b in blocks] == ["Para", "SceneBreak", "Para"], line
 
 
-@pytest.mark.parametrize("line", ["...", "\"...\"", "Oh.", "X", "OK", "xo", "ooo"])
+@pytest.mark.parametrize("line", ["...", "\"...\"", "Oh.", "X", "OK", "xo", "ooo", "HAHAHAHA", "NONONO", "hphphp"])
 def test_not_scene_breaks(line):
     structure = detect(f"Before.\n\n{line}\n\nAfter.")
     assert not any(isinstance(b, SceneBreak) for b in structure.chapters[0].blocks), line
@@ -210,3 +210,30 @@ def test_ao3_browser_copy_gives_title_and_author():
     assert kinds[11] == kinds[12] == "front_matter"  # "2,341" is a value, not a chapter number
     assert kinds[17] == "prose"
     assert fields["Published"] == "2019-02-11"
+
+
+@pytest.mark.parametrize("line", ["ii.", "iv.", "(Y/N)'s POV", "~(Y/N)'s POV~"])
+def test_lowercase_numerals_and_reader_insert_pov_are_headings(line):
+    structure = detect(f"It rained.\n\n{line}\n\nThe sun came out.")
+    assert [b.kind for b in structure.detected] == ["prose", "heading", "prose"], line
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["Comment on this story | Add to favorites | Report", "Sign my guestbook! | View my guestbook",
+     "Last edited: Oct 22, 2017\nReply\nReport\nReactions: Lord_Ruin and 214 others", "Actions\n↑ Top\n← Previous Chapter"],
+)
+def test_a_page_footer_is_end_matter(footer):
+    story = "It rained all night and into the morning, and nobody in the house slept, " * 4
+    structure = detect(f"{story.strip()}\n\nThe End\n\n{footer}\n")
+    assert [b.kind for b in structure.detected][-1] == "end_matter", footer
+
+
+def test_a_signature_in_columns_is_not_a_link_bar():
+    text = 'It rained.\n\nThanks for reading!\n\n-- \nTeresa Okonkwo-Bright  | "Hey, it\'s not MY fault the panda\nkurenai@example.edu     |  ate the homework."\n'
+    assert [b.kind for b in detect(text).detected][-1] == "note"
+
+
+def test_a_script_speaker_who_comes_back_is_the_story_not_review_replies():
+    text = "It rained.\n\nSam: DANNY!!!\n\nDanny: SAM?!\n\nSam: Need a lift?\n\nThe van pulled up.\n"
+    assert all(b.kind == "prose" for b in detect(text).detected)

@@ -19,7 +19,7 @@ from fic2book.pipeline import Options, build
 
 FIXTURES = sorted(
     p
-    for d in ("structure", "stories", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "encoding")
+    for d in ("structure", "stories", "encoding", *(f.name for f in (ROOT / "tests" / "fixtures").glob("heldout*")))
     for p in (ROOT / "tests" / "fixtures" / d).glob("*.txt")
 )
 

@@ -618,6 +618,13 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
         else:
             fields.append((Field("Title", text, ""), chunk.line))
         return False
+    if item.rule == "markdown_title":
+        name = byline_name(text)
+        if name:
+            fields.append((Field("Author", name, ""), chunk.line))
+        else:
+            fields.append((Field("Title", text.lstrip("#").strip(), ""), chunk.line))
+        return False
     if item.rule == "byline":
         for offset, line_text in enumerate(chunk.lines):
             name = byline_name(line_text)

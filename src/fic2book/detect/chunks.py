@@ -126,9 +126,13 @@ def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
     starts = [i for i, line in enumerate(run) if INDENT.match(line)]
     if len(starts) < 2 or len(starts) == len(run) or starts[0] not in (0, 1):
         return None
-    # an unindented line after a finished sentence is a paragraph of its own (a heading, "- end -")
+    # an unindented line after a finished sentence is a paragraph of its own (a heading, "- end -");
+    # so is one after a short line: wrapping fills a line, so a short one ended its paragraph ("— Emily Dickinson")
+    widest = max(len(line.strip()) for line in run)
     for i in range(1, len(run)):
-        if i not in starts and not INDENT.match(run[i]) and run[i - 1].rstrip().endswith((".", "!", "?", '"', "”", "’", ")", "*")):
+        ended = run[i - 1].rstrip().endswith((".", "!", "?", '"', "”", "’", ")", "*"))
+        short = len(run[i - 1].strip()) <= widest // 2 and not run[i - 1].rstrip().endswith(("-", ",", ";"))
+        if i not in starts and not INDENT.match(run[i]) and (ended or short):
             starts.append(i)
             if i + 1 < len(run) and not INDENT.match(run[i + 1]):
                 starts.append(i + 1)

@@ -332,7 +332,12 @@ ARCHIVE = re.compile(
     r"|\b\d[\d.,]*\s*k?\s+(?:reads|votes|views|subscribers|favou?rites|parts|hearts)\b|^\s*(?:visualiza[çc][õo]es|favoritos|coment[áa]rios)\s+\d"
     r"|^\s*\[(?:WP|SP|EU|IP|TT|CW|RF|PM|MP|OT|PI)\]\s|^\s*writing\s+prompt\s*$|^\s*\d[\d.,]*k\s*$|^\s*[\d.,]+k?\s+(?:comments?|points?|upvotes?|replies)\s*$"
     r"|^\s*[·•]\s*$|^\s*\d{1,2}\s*[ymwdh]\s*$"
-    r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]",
+    r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]"
+    # forums: threadmarks, post numbers, "Postby name »", subject lines tagged [FIC]; a journal's cut link "( Title )"
+    r"|^\s*threadmarks?\b|^\s*add\s+bookmark\s*$|^\s*#\d{1,6}\s*$|^\s*post(?:ed)?\s*by\s+\S+\s*[»›]|^\s*(?:re:\s*)?\[(?:fic|fanfic|ficlet|drabble|story)\]"
+    r"|^\s*\(\s[^()\n]{1,60}\s\)\s*$"
+    # where the story was first printed: "first appeared in the fanzine…", "reprinted here by kind permission"
+    r"|\b(?:first|originally)\s+(?:appeared|published|printed)\s+in\b|\breprinted\s+(?:here\s+)?(?:with|by)\b",
     re.IGNORECASE,
 )
 
@@ -343,11 +348,14 @@ QUOTED_POST = re.compile(r"^\s*(?:>|in\s+article\s+<|on\s+.{3,60}\s+wrote:|.{1,6
 def quoted_post(ctx: Context, i: int) -> int:
     """In article <x@news.example.net>, someone@example.net wrote: | >Is there a part two?"""
     chunk = ctx.chunks[i]
-    if all(QUOTED_POST.match(line) for line in chunk.lines):
-        return 0 if epigraph(ctx, i) else 1
-    # "anonymous asked:" under a blog name, then the ask itself
+    # "Anonymous asked:" and the ask under it, in one paragraph
+    if re.search(r"\basked:\s*$", chunk.lines[0]) and len(chunk.lines) > 1 and len(chunk.text) <= 800:
+        return 1
+    # "anonymous asked:" (under a blog name), then the ask itself
     if len(chunk.lines) <= 3 and QUOTED_POST.match(chunk.lines[-1]) and re.search(r"(?:asked|wrote):\s*$", chunk.lines[-1]):
         return 2 if i + 1 < len(ctx.chunks) and len(ctx.chunks[i + 1].text) <= 600 else 1
+    if all(QUOTED_POST.match(line) for line in chunk.lines):
+        return 0 if epigraph(ctx, i) else 1
     return 0
 
 
@@ -357,7 +365,7 @@ def archive_header(chunk: Chunk) -> bool:
 
 
 BYLINE = re.compile(
-    r"^\s*(?:by|written\s+by|(?:an?\s+)?(?:[\w'’:&/.-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
+    r"^\s*[*_]{0,3}\s*(?:(?:[^\W\d_][^|]{0,70}?\s[-–—~|]\s*)?by|written\s+by|(?:an?\s+)?(?:[\w'’:&/.-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
     r"|por|par|von|di|de|escrit[oa]\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
     re.IGNORECASE,
 )
@@ -369,7 +377,7 @@ def byline_name(line: str) -> str | None:
     if not match:
         return None
     name = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", match.group("name"))  # Markdown: "by [name](url)"
-    name = re.sub(r"\s*[<(\[][^>)\]]*[>)\]]\s*", " ", name).strip()
+    name = re.sub(r"\s*[<(\[][^>)\]]*[>)\]]\s*", " ", name).strip().rstrip("*_").strip()
     parts = [p for p in re.split(r"\s*(?:&|,|\band\b)\s*", name) if p]
     if parts and all(re.fullmatch(r"[\w.@-]{2,40}", p) or _name_like(p, 5) for p in parts):
         return name
@@ -490,18 +498,23 @@ def bare_label(ctx: Context, i: int) -> int:
     end = i + 1
     indented = i + 1 < len(ctx.chunks) and bool(INDENTED.match(ctx.chunks[i + 1].lines[0]))
     title = (ctx.title or "").strip().casefold()
-    while end < len(ctx.chunks) and end - i <= 6:
+    bounded = False  # the label's section ends at a heading or another label, not just anywhere
+    while end < len(ctx.chunks) and end - i <= 12:
         text = ctx.chunks[end].text
-        if _is_heading_line(text) or LABEL_LINE.match(text) and header_key(text + ":") or symbol_line(ctx.chunks[end]):
+        if _is_heading_line(text) and not _sentence_like(text) or LABEL_LINE.match(text) and header_key(text + ":"):
+            bounded = True
+            break
+        if symbol_line(ctx.chunks[end]):
             break
         if indented and not INDENTED.match(ctx.chunks[end].lines[0]) or title and text.strip().casefold() == title:
             break  # an archive indents what a label holds; the title again opens the story
         if LABEL_LINE.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
+            bounded = True
             break
         if end > i + 1 and epigraph(ctx, end) >= 2:
             break  # the note ends where the story's epigraph begins
         end += 1
-    if end >= len(ctx.chunks) or end - i > 6:
+    if end >= len(ctx.chunks) or end - i > (12 if bounded else 6):
         end = min(i + 2, len(ctx.chunks))
     return end - i
 
@@ -660,7 +673,7 @@ STRONG_TALK = re.compile(
         |popped\s+into\s+my\s+head|plot\s*bunn(?:y|ies)|writer['’]?s\s+block
         |my\s+(?:beta|first\s+(?:fic|story|fanfic)|muse|readers|reviewers|other\s+(?:stor(?:y|ies)|fics?))
         |(?:please|pls|plz)\s+(?:read\s+(?:and|&)\s+)?review|read\s+(?:and|&)\s+review|\br\s*&\s*r\b|review\s+(?:please|pls|plz)
-        |reviews?\s+(?:are|is|would\s+be|make)|hope\s+you\s+(?:all\s+|guys\s+)?(?:like|liked|enjoy|enjoyed)
+        |reviews?\s+(?:are|is|would\s+be|make)|hope\s+(?:you|u|ya)\s+(?:all\s+|guys\s+)?(?:like|liked|enjoy|enjoyed)
         |let\s+me\s+know\s+what\s+you\s+(?:think|thought)|leave\s+a\s+(?:review|comment)|comments?\s+(?:are|make)\s+my
         |thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:for\s+(?:reading|reviewing|the\s+(?:reviews|favou?rites|follows|kudos|comments))
             |to\s+(?:my\s+)?(?:beta|everyone|all))
@@ -671,14 +684,17 @@ STRONG_TALK = re.compile(
         |(?:dejen|deja|d[ée]jenme)\s+(?:un\s+)?(?:review|comentario)|ciao\s+a\s+tutti|grazie\s+(?:per|a\s+tutti)|recensioni
         |dank\s+(?:je|u)\s+wel|bedankt\s+voor\s+het\s+lezen|dziękuję|komentarze\s+mile|tack\s+för|teşekkür|cảm\s+ơn|comentarios?\s+(?:son|me)|laissez\s+(?:un|des)\s+(?:commentaire|review)
         |(?:next|new)\s+(?:chapter|update|part)\s+(?:soon|will|should|is|coming|up|out)|update\s+soon|more\s+soon
-        |sorry\s+(?:this|it|for\s+the)\s+(?:took|wait|delay|late|long)|review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews)""",
+        |sorry\s+(?:this|it|for\s+the|(?:the\s+)?(?:chapter|part|update)(?:\s+\d{1,3})?)\s+(?:took|wait|delay|late|long|is\s+late|was\s+late)
+        |review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews|(?:thanks|thank\s+you)\s+to\s+\S+(?:\s+\S+)?\s+for\s+(?:the\s+)?beta
+        |questa\s+storia|esta\s+historia|cette\s+histoire|diese\s+geschichte|dieses\s+kapitel|questo\s+capitolo|este\s+cap[ií]tulo|ce\s+chapitre
+        |grazie\s+mille|gracias\s+(?:por|a\s+(?:todos|todas|mi))|merci\s+(?:à|a|pour|de\s+(?:lire|votre))|danke\s+(?:für|an)|obrigad[oa]\s+(?:por|a\s+tod))""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = re.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
         |one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
         |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
-        |feedback|concrit|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
+        |feedback|concrit|c\s*&\s*c|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
     re.IGNORECASE | re.VERBOSE,
 )
 NOTE_JARGON = re.compile(
@@ -782,7 +798,7 @@ def review_reply(ctx: Context, i: int) -> int:
         return 0
     # "kageyama: oi" then "kageyama: hinata": one speaker again and again is a chat in the story;
     # replies to reviews answer a different reader each time
-    for j in (i - 1, i + 1):
+    for j in (i - 3, i - 2, i - 1, i + 1, i + 2, i + 3):
         if 0 <= j < len(ctx.chunks) and _reply_name(ctx.chunks[j].lines[0]) in names:
             return 0
     return 1
@@ -798,9 +814,11 @@ CHROME = re.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
     r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
-    r"|[«‹<]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
+    r"|[«‹<←]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>→]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
     r"|you\s+must\s+be\s+logged\s+in.*|this\s+entry\s+was\s+originally\s+posted\s+at.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
+    r"|last\s+(?:edited|updated|modified)\b.*|reactions?\s*:.*|reply\s+with\s+quote|multi-?quote|quote|like|bookmark"
+    r"|words\s*:\s*[\d.,]+\s*k?|continue\s+reading(?:\s+(?:the\s+)?next\s+(?:part|chapter))?|(?:add\s+to\s+)?(?:library|reading\s+list)"
     r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*)\s*$",
     re.IGNORECASE,
 )
@@ -814,7 +832,17 @@ CHROME_WORD = re.compile(
 
 def archive_chrome(chunk: Chunk) -> bool:
     """It rained. / Actions | Kudos ♥ | Bookmark | Comments (48)"""
-    return all(CHROME.match(line) or _chrome_words(line) for line in chunk.lines)
+    return all(CHROME.match(line) or _chrome_words(line) or link_bar(line) for line in chunk.lines)
+
+
+def link_bar(line: str) -> bool:
+    """"Comment on this story | Add to favorites | Report": a page's row of links, not a sentence."""
+    items = [item.strip() for item in re.split(r"\s[|·•]\s", line.strip())]
+    return (
+        len(items) >= 2
+        and all(0 < len(item.split()) <= 5 and not re.search(r"[,;@\"“”]|\w[.?]\s", item) for item in items)
+        and not any(_sentence_like(item) and len(item.split()) > 3 for item in items)
+    )
 
 
 def _chrome_words(line: str) -> bool:
@@ -872,13 +900,22 @@ def decorated_break(chunk: Chunk) -> bool:
     line = chunk.lines[0].strip()
     if len(chunk.lines) != 1 or len(line) > 60 or line.endswith(","):
         return False  # "xoxo," signs off a note
-    if BREAK_WORDS.match(line):
+    if BREAK_WORDS.match(line) or repeated_token(line):
         return True
     if not DECORATED.match(line) or len(line) < 3:
         return False
     letters = [c for c in line if c.isalnum()]
     # "xXx", "oOo", "-o0o-": mixed case or digits, or symbols around the letters; "xxx" alone
     return len(set(letters)) > 1 or len(letters) < len(line) or bool(re.fullmatch(r"[xX]{3,}", line))
+
+
+LAUGHTER = frozenset({"ha", "he", "hi", "ho", "hu", "la", "na", "no", "mu", "ya", "yo", "ah", "oh", "eh", "wa", "ba", "bo", "da", "ra"})
+
+
+def repeated_token(line: str) -> bool:
+    """"NCISNCISNCIS", "HPHPHP": the fandom's initials repeated as a scene break (not "HAHAHA")."""
+    match = re.fullmatch(r"\s*[\W_]*([A-Z][A-Za-z]{1,7})\1{2,}[\W_]*\s*", line)
+    return bool(match) and match.group(1).isupper() and match.group(1).lower() not in LAUGHTER
 
 
 def centred_ornament(chunk: Chunk) -> bool:
@@ -918,7 +955,7 @@ NAMED_HEADING = re.compile(
 NUMBERED_HEADING = re.compile(
     r"^\s*[~*=#-]{1,3}\s*(?:\d{1,3}|[IVXLC]{1,7})\s*[~*=#-]{1,3}\s*$"
     r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*(?!30-)\d{1,3}\s*-\s*$"
-    r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$"
+    r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$|^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xvi{0,3}|xix|xx)\.\s*$"
     r"|^\s*[*_]{0,3}\s*#\d{1,3}\s*[—–:.-]\s*[^\W\d_][^.!?]{0,50}?[*_]{0,3}\s*$"
 )
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
@@ -1027,6 +1064,8 @@ def titled_heading(chunk: Chunk) -> bool:
         return False
     marks = [i for i, line in enumerate(lines) if _is_heading_line(line)]
     others = [line for i, line in enumerate(lines) if i not in marks]
+    if any(byline_name(ln) for ln in others):
+        return False  # "HOLY GROUND / by Maggie Kessler / Part 1 of 2": the story's title block
     return bool(marks) and marks[0] > 0 and all(_title_like(ln) and len(ln.split()) <= 8 for ln in others)
 
 
@@ -1047,13 +1086,25 @@ def numbered_heading(chunk: Chunk) -> bool:
 
 POV_HEADING = re.compile(
     r"^\s*[\W_]*\s*(?:[A-Z][\w.'’/-]*(?:\s+[A-Z][\w.'’/-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30}"
-    r"|[A-Z]{1,2}POV)\s*[\W_]*\s*$",
+    r"|[A-Z]{1,2}POV|\(?[A-Z]/[A-Z]\)?['’]s\s+POV)\s*[\W_]*\s*$",
 )
 
 
 def pov_heading(chunk: Chunk) -> bool:
     """~Bella's POV~"""
     return len(chunk.lines) == 1 and len(chunk.text) <= 50 and bool(POV_HEADING.match(chunk.text))
+
+
+def markdown_title(ctx: Context, i: int) -> int:
+    """# Empty Rooms / *by wax_and_static* / The lodger came in March."""
+    # a Markdown file's title block at its head, not its first chapter's heading
+    chunk = ctx.chunks[i]
+    if len(chunk.lines) != 1 or not re.match(r"^\s*#\s+\S", chunk.text) or any(k not in (None, "front_matter") for k in ctx.kinds[:i]):
+        return 0
+    nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
+    if nxt is not None and len(nxt.lines) == 1 and byline_name(nxt.text):
+        return 2
+    return 0
 
 
 def markdown_heading(chunk: Chunk) -> bool:
@@ -1169,6 +1220,10 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
     text = line.strip()
     if closing_a_quote and DASH_LED.match(text) and 0 < len(text.split()) <= 13 and not text.endswith(("?", "!")):
         return True
+    if closing_a_quote and re.fullmatch(r"[^,.!?;:]{3,40},\s+[\"“'‘]?[A-Z][^.!?;]{1,60}", text):
+        poet, work = text.split(",", 1)
+        if _name_like(poet, 4) and len(poet.split()) >= 2 and len(work.split()) <= 8:
+            return True  # "Elizabeth Barrett Browning, Sonnets from the Portuguese": the poet and the work
     if text.strip(".!?…").lower() in ONE_WORD_LINES:
         return False  # "Nothing." answers a question; it credits no one
     if not text or len(text) > 100 or _is_heading_line(text) or header_key(text) or END_MARKER.match(text):
@@ -1201,7 +1256,8 @@ def unquote(line: str) -> str:
     return QUOTE_MARK.sub("", line, count=1)
 
 
-def _verse_like(line: str) -> bool:
+def _verse_like(line: str, *, credited: bool = False) -> bool:
+    """A line that could be verse; ``credited``: its block ends in a credit, so a line may hold two sentences."""
     text = unquote(line).strip()
     if QUOTE_MARK.match(line) and not text:
         return True  # the empty ">" line inside a Markdown blockquote
@@ -1216,7 +1272,7 @@ def _verse_like(line: str) -> bool:
         and not DASH_LED.match(text)
         and not SALUTATION.match(text)
         and not (DATE_WORDS.search(text) and re.search(r"\d", text))
-        and not (len(text) > 40 and re.search(r"\w[.!?]\s+[A-Z]", text))  # two sentences: prose
+        and not (len(text) > 40 and not credited and re.search(r"\w[.!?]\s+[A-Z]", text))  # two sentences: prose
     )
 
 
@@ -1286,7 +1342,7 @@ def epigraph(ctx: Context, i: int) -> int:
         if (
             len(body) > 1
             and attribution(body[-1], closing_a_quote=True)
-            and (all(_verse_like(ln) for ln in chunk.lines[:-1]) or credited_verse)
+            and (all(_verse_like(ln, credited=True) for ln in chunk.lines[:-1]) or credited_verse)
             and not credit_next
         ):
             if _story_follows(ctx, j + 1):
@@ -1328,7 +1384,7 @@ END_MARKER = re.compile(
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
         |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|wordt\s+vervolgd|ciąg\s+dalszy\s+nastąpi|continuerà|fortsättning\s+följer|devam\s+edecek|c[ôo]n\s+ti[ếe]p|end\s+(?:of\s+)?part\s*[\w/]*
-        |tbc\s+in\s+.{1,40}|-30-|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
+        |tbc\s+in\s+.{1,40}|-30-|end\s+(?:of\s+)?file|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1338,7 +1394,7 @@ GUTENBERG_END = re.compile(
 LICENCE = re.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
-    r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv"
+    r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv|egroups|onelist\.com|topica\.com|groups\.google|googlegroups"
     r"|drop\s+by\s+the\s+archive\s+and\s+comment",
     re.IGNORECASE,
 )
@@ -1377,6 +1433,7 @@ RULES: tuple[Rule, ...] = (
     Rule("chapter_heading", "heading", "any", _one(chapter_heading)),
     Rule("named_heading", "heading", "any", _one(named_heading)),
     Rule("numbered_heading", "heading", "any", _one(numbered_heading)),
+    Rule("markdown_title", "front_matter", "file_head", markdown_title),
     Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
     Rule("pov_heading", "heading", "any", _one(pov_heading)),
     Rule("titled_heading", "heading", "any", _one(titled_heading)),
