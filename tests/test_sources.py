@@ -119,3 +119,33 @@ def test_a_folder_without_chapter_files_is_refused(tmp_path):
     (tmp_path / "notes.txt~").write_bytes(b"x")
     with pytest.raises(FicError, match="no story files"):
         scan_folder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text,size",
+    [("64M", 64 * 2**20), ("64 MB", 64 * 2**20), ("200mb", 200 * 2**20), ("1G", 2**30), ("1.5GiB", 3 * 2**29), ("500k", 500 * 1024), ("1048576", 2**20)],
+)
+def test_parse_size(text, size):
+    from fic2book.sources import parse_size
+
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "M", "12x", "-5M", "0", "1T"])
+def test_bad_sizes_are_refused(text):
+    from fic2book.sources import parse_size
+
+    with pytest.raises(FicError):
+        parse_size(text)
+
+
+def test_the_command_line_default_limit_is_the_pipeline_default():
+    import inspect
+
+    from fic2book import cli
+    from fic2book.pipeline import DEFAULT_MAX_SIZE
+    from fic2book.sources import format_size, parse_size
+
+    default = inspect.signature(cli.build).parameters["max_size"].default
+    assert parse_size(default) == DEFAULT_MAX_SIZE
+    assert format_size(DEFAULT_MAX_SIZE) == "64 MB" and format_size(1536) == "1.5 KB" and format_size(1) == "1 byte"
