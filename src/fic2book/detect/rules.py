@@ -335,7 +335,7 @@ ARCHIVE = re.compile(
     r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]"
     # forums: threadmarks, post numbers, "Postby name »", subject lines tagged [FIC]; a journal's cut link "( Title )"
     r"|^\s*threadmarks?\b|^\s*add\s+bookmark\s*$|^\s*#\d{1,6}\s*$|^\s*post(?:ed)?\s*by\s+\S+\s*[»›]|^\s*(?:re:\s*)?\[(?:fic|fanfic|ficlet|drabble|story)\]"
-    r"|^\s*\(\s[^()\n]{1,60}\s\)\s*$"
+    r"|^\s*\(\s[^()\n]{1,60}\s\)\s*$|^\s*(?:[«‹<←]\s*)?(?:prev|previous|next)\s*[»›>→]\s*$"
     # where the story was first printed: "first appeared in the fanzine…", "reprinted here by kind permission"
     r"|\b(?:first|originally)\s+(?:appeared|published|printed)\s+in\b|\breprinted\s+(?:here\s+)?(?:with|by)\b",
     re.IGNORECASE,
@@ -678,7 +678,7 @@ STRONG_TALK = re.compile(
         |thanks?\s+(?:you\s+)?(?:so\s+much\s+)?(?:for\s+(?:reading|reviewing|the\s+(?:reviews|favou?rites|follows|kudos|comments))
             |to\s+(?:my\s+)?(?:beta|everyone|all))
         |i\s+(?:don['’]?t|do\s+not)\s+own|no\s+copyright\s+infringement|not\s+mine|belongs?\s+to\s+[A-Z]
-        |^\s*(?:next\s+time|next\s+chapter|next\s+in\s+the\s+series|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
+        |^\s*(?:next\s+time(?:\s+on\s+[^:.!?]{1,60})?|next\s+chapter|next\s+in\s+the\s+series|coming\s+up|in\s+the\s+next\s+chapter|teaser|preview)\s*[:.\-–—]
         |see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes|cross-?posted\s+(?:to|on|at|from)
         |(?:kommentare?|reviews?|kommis?)\s+(?:würde|w[äa]ren|freue|machen)|über\s+(?:kommentare|reviews|ein\s+review)
         |(?:dejen|deja|d[ée]jenme)\s+(?:un\s+)?(?:review|comentario)|ciao\s+a\s+tutti|grazie\s+(?:per|a\s+tutti)|recensioni
@@ -687,6 +687,7 @@ STRONG_TALK = re.compile(
         |sorry\s+(?:this|it|for\s+the|(?:the\s+)?(?:chapter|part|update)(?:\s+\d{1,3})?)\s+(?:took|wait|delay|late|long|is\s+late|was\s+late)
         |review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews|(?:thanks|thank\s+you)\s+to\s+\S+(?:\s+\S+)?\s+for\s+(?:the\s+)?beta
         |questa\s+storia|esta\s+historia|cette\s+histoire|diese\s+geschichte|dieses\s+kapitel|questo\s+capitolo|este\s+cap[ií]tulo|ce\s+chapitre
+        |\b(?:challenge|exchange|prompt)\s+(?:thread|entry|response|fic|community)|(?:written|posted)\s+for\s+(?:the\s+)?\S+(?:\s+\S+){0,3}\s+(?:challenge|exchange|fest|big\s*bang|week|prompt)
         |grazie\s+mille|gracias\s+(?:por|a\s+(?:todos|todas|mi))|merci\s+(?:à|a|pour|de\s+(?:lire|votre))|danke\s+(?:für|an)|obrigad[oa]\s+(?:por|a\s+tod))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -949,7 +950,7 @@ CHAPTER_HEADING = re.compile(
 NAMED_HEADING = re.compile(
     r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
         |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio|пролог|эпилог|интерлюдия)\b
-        (?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
+        (?:\s+(?:\d{1,3}(?:\.\w{1,3})?|[IVX]{1,5}|[ivx]{1,5})\b)?(?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 NUMBERED_HEADING = re.compile(
@@ -1099,7 +1100,7 @@ def markdown_title(ctx: Context, i: int) -> int:
     """# Empty Rooms / *by wax_and_static* / The lodger came in March."""
     # a Markdown file's title block at its head, not its first chapter's heading
     chunk = ctx.chunks[i]
-    if len(chunk.lines) != 1 or not re.match(r"^\s*#\s+\S", chunk.text) or any(k not in (None, "front_matter") for k in ctx.kinds[:i]):
+    if len(chunk.lines) != 1 or not re.match(r"^\s*#{1,3}\s+\S", chunk.text) or any(k not in (None, "front_matter") for k in ctx.kinds[:i]):
         return 0
     nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
     if nxt is not None and len(nxt.lines) == 1 and byline_name(nxt.text):
@@ -1394,7 +1395,7 @@ GUTENBERG_END = re.compile(
 LICENCE = re.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
-    r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv|egroups|onelist\.com|topica\.com|groups\.google|googlegroups"
+    r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv|egroups|onelist\.com|topica\.com|groups\.google|googlegroups|yahoo!?\s*groups|groups\.yahoo"
     r"|drop\s+by\s+the\s+archive\s+and\s+comment",
     re.IGNORECASE,
 )
