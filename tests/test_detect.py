@@ -237,3 +237,15 @@ def test_a_signature_in_columns_is_not_a_link_bar():
 def test_a_script_speaker_who_comes_back_is_the_story_not_review_replies():
     text = "It rained.\n\nSam: DANNY!!!\n\nDanny: SAM?!\n\nSam: Need a lift?\n\nThe van pulled up.\n"
     assert all(b.kind == "prose" for b in detect(text).detected)
+
+
+def test_a_credited_stanza_under_a_note_is_an_epigraph_not_wrapped_prose():
+    text = (
+        "Notes\n\nFor the Tavern Tales exchange! Thank you to my beta for the read-through.\n\n"
+        "Cold hands, cold hands, come in from the snow,\nThere's a fire in the hearth and nowhere to go —\n"
+        'Lyrics by Alfira, "The Hearthside Round"\n\n'
+        "Fact: Karlach had not touched another living person in ten years.\n\n"
+        + "She had done the math, lying awake at night with the engine ticking in her chest. " * 3
+        + "\n\nAstarion was not going to be the first. Absolutely not.\n"
+    )
+    assert [b.kind for b in detect(text).detected] == ["note", "note", "epigraph", "prose", "prose", "prose"]

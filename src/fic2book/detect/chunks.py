@@ -111,6 +111,10 @@ def looks_wrapped(run: list[str], width: int) -> bool:
     lines = [line.strip() for line in run]
     if any(re.match(r"^[-–—―~]+\s*[A-Z]", line) for line in lines[1:]):
         return False  # "- Avatar Roku" under a quotation credits it; it does not continue it
+    if len(lines) >= 3 and all(
+        re.search(r"[,;:.!?—–-]$", line) and nxt[:1].isupper() and not re.match(r"I\b", nxt) for line, nxt in zip(lines, lines[1:])
+    ):
+        return False  # every line ends a clause and the next opens with a capital (not "I"): verse, as poems are set
     full = 0
     for line, nxt in zip(lines, lines[1:]):
         if len(line) > WRAP_MAX:

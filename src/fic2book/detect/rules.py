@@ -78,7 +78,7 @@ HEADER_KEYS: dict[str, str] = {
     "language": "Language",
     "published": "Published", "updated": "Updated", "completed": "Completed", "posted": "Published",
     "chapters": "Chapters", "timeline": "Timeline", "setting": "Setting", "prompt": "Prompt",
-    "challenge": "Prompt", "written for": "Prompt", "posted by": "Author",
+    "challenge": "Prompt", "written for": "Prompt", "requested by": "Prompt", "posted by": "Author",
     # other languages' archives
     "titulo": "Title", "título": "Title", "titre": "Title", "titel": "Title", "titolo": "Title",
     "autor": "Author", "autora": "Author", "auteur": "Author", "autore": "Author", "autrice": "Author",
@@ -361,7 +361,9 @@ def quoted_post(ctx: Context, i: int) -> int:
 
 def archive_header(chunk: Chunk) -> bool:
     """Posted originally on the Archive of Our Own at http://archiveofourown.org/works/1."""
-    return any(ARCHIVE.search(line) for line in chunk.lines)
+    if len(chunk.text) > 160 and writer_talk(chunk.text):
+        return False  # "HEY GUYS!!! omg 12k reads?!?! thank you SO much": the author, who mentions the site
+    return any(ARCHIVE.search(line) or link_bar(line) for line in chunk.lines)
 
 
 BYLINE = re.compile(
@@ -514,7 +516,9 @@ def bare_label(ctx: Context, i: int) -> int:
         if end > i + 1 and epigraph(ctx, end) >= 2:
             break  # the note ends where the story's epigraph begins
         end += 1
-    if end >= len(ctx.chunks) or end - i > (12 if bounded else 6):
+    # past six paragraphs only a compact block (no blank lines, as AO3 pasted from a browser) is the label's
+    compact = all(ctx.chunks[k].line == ctx.chunks[k - 1].last_line + 1 for k in range(i + 1, min(end, len(ctx.chunks))))
+    if end >= len(ctx.chunks) or end - i > (12 if bounded and compact else 6):
         end = min(i + 2, len(ctx.chunks))
     return end - i
 
@@ -560,8 +564,12 @@ def note_continuation(ctx: Context, i: int) -> int:
             break
         if licence_block(chunk) or archive_chrome(chunk):
             break  # the site's words, not the author's
+        if header_key(chunk.lines[0]):
+            break  # "Disclaimer: I don't own Leverage": the header resumes under the note
         text = chunk.text.strip()
         talk = writer_talk(text) or (NOTE_JARGON.search(text) and not text.startswith(('"', "“")))
+        if not talk and epigraph(ctx, j):
+            break  # the story's epigraph begins under the note
         if talk or REVIEW_REPLY.match(text):
             last, quiet = j - i + 1, 0
         else:
@@ -820,7 +828,8 @@ CHROME = re.compile(
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
     r"|last\s+(?:edited|updated|modified)\b.*|reactions?\s*:.*|reply\s+with\s+quote|multi-?quote|quote|like|bookmark"
     r"|words\s*:\s*[\d.,]+\s*k?|continue\s+reading(?:\s+(?:the\s+)?next\s+(?:part|chapter))?|(?:add\s+to\s+)?(?:library|reading\s+list)"
-    r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*)\s*$",
+    r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*|[«‹<←]+\s*prev(?:ious)?\b.*\bnext\s*[»›>→]+"
+    r"|.*\band\s+\d[\d,]*\s+more\s+users\b.*|.*\bleft\s+kudos\s+on\s+this\s+work\b.*)\s*$",
     re.IGNORECASE,
 )
 
