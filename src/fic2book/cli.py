@@ -7,7 +7,6 @@ the traceback instead.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -286,6 +285,8 @@ class _Report:
 
     def result(self, result: Any) -> None:
         if self.json:
+            import json  # only for --json: every import counts in a one-story build
+
             print(json.dumps(result.record(), ensure_ascii=False), flush=True)
         if result.error is not None:
             self.counts["failed"] += 1
