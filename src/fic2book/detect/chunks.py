@@ -21,13 +21,15 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from .. import lazyre
+
 WRAP_MAX = 100
 """Longest line a hard-wrapped file has; longer lines are whole paragraphs."""
 
 SHORT_LINE = 60
 CENTRED_INDENT = 12
 """A line indented this far in a file of indented paragraphs is centred, not a paragraph's first line."""
-INDENT = re.compile(r"^(?:\t| {2,})\S")
+INDENT = lazyre.compile(r"^(?:\t| {2,})\S")
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
     return chunks
 
 
-RULE_LINE = re.compile(r"^\s*([=\-~_*#+])\1{9,}\s*$")
+RULE_LINE = lazyre.compile(r"^\s*([=\-~_*#+])\1{9,}\s*$")
 """A drawn rule, ten or more of one character: ``==========``."""
 
 
@@ -180,7 +182,7 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
     return [Chunk((line,), start + i) for i, line in enumerate(run)]
 
 
-SECTION_LABEL = re.compile(
+SECTION_LABEL = lazyre.compile(
     r"^\s*(?:summary|notes|chapter\s+text|work\s+text|author['’]?s\s+notes?|end\s+notes|chapter\s+(?:end\s+)?notes|series\s+this\s+work\s+belongs\s+to)\s*:?\s*$",
     re.IGNORECASE,
 )

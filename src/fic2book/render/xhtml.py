@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
+from .. import lazyre
 from ..metadata import series_line
 from ..model import (
     Block,
@@ -46,7 +47,7 @@ TITLE_FILE = "title.xhtml"
 COVER_FILE = "cover.xhtml"
 NAV_FILE = "nav.xhtml"
 
-LINE_BREAKS = re.compile("[\n\u2028\u2029]")
+LINE_BREAKS = lazyre.compile("[\n\u2028\u2029]")
 
 
 def esc(text: str) -> str:
