@@ -33,7 +33,7 @@ from ..model import (
     Text,
     Verse,
 )
-from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
+from .chunks import Chunk, chunk_lines, paragraph_shape, runs, split_lines
 from .inline import parse_inline
 from .rules import (
     DISPLAY_FIELDS,
@@ -649,5 +649,6 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
 def detect(text: str, overrides: list[Override] | None = None) -> Structure:
     """Detect the structure of one decoded source text."""
     lines = split_lines(text)
-    chunks = _split_for_overrides(chunk_lines(lines), overrides or [])
-    return build(classify(chunks, overrides), paragraph_shape(lines))
+    line_runs = runs(lines)  # once for both readers of the runs
+    chunks = _split_for_overrides(chunk_lines(lines, line_runs), overrides or [])
+    return build(classify(chunks, overrides), paragraph_shape(lines, line_runs))

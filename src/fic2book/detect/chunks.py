@@ -207,9 +207,10 @@ def _cut_at_labels(all_runs: list[tuple[int, list[str]]]) -> list[tuple[int, lis
     return out
 
 
-def chunk_lines(lines: list[str]) -> list[Chunk]:
-    """Split lines into chunks; see the module docstring for the shapes."""
-    all_runs = _cut_at_labels(runs(lines))
+def chunk_lines(lines: list[str], line_runs: list[tuple[int, list[str]]] | None = None) -> list[Chunk]:
+    """Split lines into chunks; see the module docstring for the shapes. ``line_runs`` is ``runs(lines)``
+    when the caller has it already (it is read again by :func:`paragraph_shape`); neither changes it."""
+    all_runs = _cut_at_labels(runs(lines) if line_runs is None else line_runs)
     width = wrap_width(all_runs)
     chunks: list[Chunk] = []
     for start, run in all_runs:
@@ -217,10 +218,11 @@ def chunk_lines(lines: list[str]) -> list[Chunk]:
     return chunks
 
 
-def paragraph_shape(lines: list[str]) -> str:
-    """Name the file's paragraph shape for reports: the shape most of its text has."""
+def paragraph_shape(lines: list[str], line_runs: list[tuple[int, list[str]]] | None = None) -> str:
+    """Name the file's paragraph shape for reports: the shape most of its text has (``line_runs`` as in
+    :func:`chunk_lines`)."""
     counts: Counter[str] = Counter()
-    all_runs = runs(lines)
+    all_runs = runs(lines) if line_runs is None else line_runs
     width = wrap_width(all_runs)
     for _start, run in all_runs:
         if len(run) == 1:
