@@ -72,6 +72,9 @@ from functools import lru_cache
 
 from fic2book.errors import FicError
 
+from . import lazyre
+
+
 __all__ = ["Decoded", "decode", "looks_binary"]
 
 
@@ -388,7 +391,7 @@ _STANDALONE = frozenset("àéèó")  # one-letter words: French à, Portuguese �
 _RARE_LETTERS = frozenset("ðþÐÞýÝÿªºµ")
 _OPENING = frozenset("‚„¿¡")
 _HLINES = frozenset("─━═")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTER_RUN = lazyre.compile(r"[^\W\d_]+")
 _SCORE_BUDGET = 100_000  # bytes of distinct words scored per candidate
 _EVIDENCE_BYTES = 240_000  # below chardet's 256 KB statistical window
 
@@ -640,7 +643,7 @@ def _byte_lines(data: bytes, offsets: list[int]) -> list[int]:
 # by as many continuation bytes as it needs, seen the same way ("Ã©", "â€™");
 # "Ã "/"Â " (a NBSP that became a space); UTF-8 seen as Mac Roman ("‚Äô").
 _CONT = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
-_MOJIBAKE_HINT = re.compile(
+_MOJIBAKE_HINT = lazyre.compile(
     f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
     "|[ÂÃ] |\u201a\u00c4|\u221a[^\\x00-\\x7f]"
 )
@@ -700,7 +703,7 @@ _CONT_B = (
     rb"(?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
     rb"|\xe2(?:\x80[\x93\x94\x98-\x9a\x9c-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\x82\xac|\x84\xa2))"
 )
-_MOJIBAKE_PRE = re.compile(  # _MOJIBAKE_HINT's first four branches, in UTF-8
+_MOJIBAKE_PRE = lazyre.compile(  # _MOJIBAKE_HINT's first four branches, in UTF-8
     rb"\xc3(?:[\x82-\x9f]" + _CONT_B + rb"|[\xa0-\xaf]" + _CONT_B * 2
     + rb"|[\xb0-\xb4]" + _CONT_B * 3 + rb"|[\x82\x83] )"
 )
@@ -714,8 +717,8 @@ _MOJIBAKE_CLASSES = bytes(
     for b in range(256)
 )  # fmt: skip
 _KEEP_BUT_CONTROLS = bytes(b for b in range(256) if b in (9, 10, 13) or 32 <= b < 127 or b >= 128)
-_C1_PRE = re.compile(rb"\xc2[\x80-\x9f]")
-_SURROGATE_PRE = re.compile(rb"\xed[\xa0-\xbf]")
+_C1_PRE = lazyre.compile(rb"\xc2[\x80-\x9f]")
+_SURROGATE_PRE = lazyre.compile(rb"\xed[\xa0-\xbf]")
 _SPECIAL_CHARS = "\u200b\u2028\u2029\u2060\ufeff\ufffe\uffff"
 
 
@@ -764,7 +767,7 @@ def _mojibake_line_indexes(text: str, u8: bytes) -> list[int]:
     return indexes
 
 
-_NEW_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_NEW_CONTROLS = lazyre.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _repair_mojibake(text: str, u8: bytes, repairs: list[str]) -> str:
@@ -797,8 +800,8 @@ def _repair_mojibake(text: str, u8: bytes, repairs: list[str]) -> str:
     return "\n".join(lines)
 
 
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-_SPECIAL = re.compile(
+_ANSI_ESCAPE = lazyre.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+_SPECIAL = lazyre.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u2060\ufeff\ufffe\uffff\ud800-\udfff]"
 )
 _ZERO_WIDTH = frozenset("\u200b\u2060\ufeff")
@@ -875,7 +878,7 @@ def _clean(text: str, fix_text: bool, repairs: list[str], warnings: list[str]) -
     return text
 
 
-_DOS_EOF = re.compile(r"\x1a+(?=[\n\x00]*\Z)")
+_DOS_EOF = lazyre.compile(r"\x1a+(?=[\n\x00]*\Z)")
 
 
 def _strip_dos_eof(text: str, repairs: list[str]) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from . import lazyre
 from .errors import FicError
 from .model import Field, Metadata, Series
 from .sidecar import Sidecar
@@ -29,7 +30,7 @@ LANGUAGE_NAMES = {
     "chinese": "zh", "korean": "ko", "finnish": "fi", "danish": "da", "norwegian": "no", "czech": "cs",
     "greek": "el", "turkish": "tr", "hungarian": "hu", "indonesian": "id", "vietnamese": "vi",
 }  # fmt: skip
-BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*$")
+BCP47 = lazyre.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*$")
 
 SLOTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "fandom": ("Fandom", ("Fandom",)),
@@ -47,7 +48,7 @@ SLOTS: dict[str, tuple[str, tuple[str, ...]]] = {
 """Sidecar key → the title-page label it sets, and the header labels it stands in for."""
 SUBJECT_LABELS = ("Fandom", "Tags", "Genre", "Category")
 """Header fields whose comma-separated values become ``dc:subject``."""
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = lazyre.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import sources
+from . import lazyre, sources
 from .detect import Override, RawChapter, Structure, detect
 from .encoding import decode
 from .errors import FicError
@@ -242,8 +242,8 @@ def _overrides(specs: tuple[str, ...], where: Path | None = None) -> list[Overri
         raise FicError(exc.message, path=str(where) if where else None) from None
 
 
-_ATX_OPEN = re.compile(r"^#{1,6}\s+")
-_ATX_CLOSE = re.compile(r"\s+#+\s*$")
+_ATX_OPEN = lazyre.compile(r"^#{1,6}\s+")
+_ATX_CLOSE = lazyre.compile(r"\s+#+\s*$")
 
 
 def _without_hashes(content: Text) -> Text:

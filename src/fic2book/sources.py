@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import lazyre
 from .errors import FicError
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
@@ -49,9 +50,9 @@ _NUMBER_WORDS = {
 } | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _NUMBER = r"(\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)"
-CHAPTER_NUMBER = re.compile(rf"(?<![a-z]){_CHAPTER_WORD}[\s._-]*{_NUMBER}")
-PART_NUMBER = re.compile(rf"(?<![a-z]){_PART_WORD}[\s._-]*{_NUMBER}")
-BARE_NUMBER = re.compile(r"(?<![\d.])(\d+)(?![\d])")
+CHAPTER_NUMBER = lazyre.compile(rf"(?<![a-z]){_CHAPTER_WORD}[\s._-]*{_NUMBER}")
+PART_NUMBER = lazyre.compile(rf"(?<![a-z]){_PART_WORD}[\s._-]*{_NUMBER}")
+BARE_NUMBER = lazyre.compile(r"(?<![\d.])(\d+)(?![\d])")
 
 
 def _number(word: str) -> float | None:

@@ -67,14 +67,18 @@ def _smarten_text(content: Text) -> Text:
 
     if not content:
         return content
-    new = smarten_segments([span.text for span in content])
+    texts = [span.text for span in content]
+    new = smarten_segments(texts)
+    if new == texts:
+        return content  # nothing to change (half the paragraphs of a book typed with curly quotes): the same spans
     return tuple(Span(text, span.style) for text, span in zip(new, content))
 
 
 def _smarten_block(block: Block) -> Block:
     match block:
         case Para():
-            return replace(block, content=_smarten_text(block.content))
+            content = _smarten_text(block.content)
+            return block if content is block.content else replace(block, content=content)
         case Verse():
             return replace(block, lines=tuple(_smarten_text(ln) for ln in block.lines))
         case Epigraph():

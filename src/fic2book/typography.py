@@ -44,6 +44,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from . import lazyre
+
+
 __all__ = ["ELISIONS", "smarten", "smarten_segments"]
 
 #: Words that lose their first letters and keep an apostrophe in front
@@ -65,7 +68,7 @@ ELISIONS: tuple[str, ...] = (
 # Everything that may need a change or that moves the quote state. Every
 # branch starts with a literal character, so the regex engine can skip
 # straight to the next candidate character instead of trying each position.
-_MASTER = re.compile(
+_MASTER = lazyre.compile(
     r"'"
     r"|\""
     r"|--+"
@@ -82,13 +85,13 @@ _MASTER = re.compile(
 # length, so positions do not move) by fast passes before the main loop,
 # which then reads them as curly quotes. Digits are left to the loop (6'2",
 # 12"), and so is ' before : or ; (the emoticon D':).
-_FAST_APOSTROPHE = re.compile(
+_FAST_APOSTROPHE = lazyre.compile(
     r"'(?:(?<=[^\W\d_]')(?![:;])|(?<=\d')(?=[^\W\d_])|(?<=[^\W_][.,;:!?]')(?!\S))"
 )
-_FAST_OPEN = re.compile(r'"(?<=\s")(?=[^\W_])')
-_FAST_CLOSE = re.compile(r'"(?:(?<=[^\W\d_]")(?![^\W_])|(?<=[^\W_][.,;:!?]")(?!\S))')
+_FAST_OPEN = lazyre.compile(r'"(?<=\s")(?=[^\W_])')
+_FAST_CLOSE = lazyre.compile(r'"(?:(?<=[^\W\d_]")(?![^\W_])|(?<=[^\W_][.,;:!?]")(?!\S))')
 
-_ELISION = re.compile(
+_ELISION = lazyre.compile(
     "'(?:"
     + "|".join(
         re.escape(w).replace("'", "['’]") for w in sorted(ELISIONS, key=len, reverse=True)
@@ -97,23 +100,23 @@ _ELISION = re.compile(
     re.IGNORECASE,
 )
 # '90s, '20s, summer of '69 -- but not a quoted number such as '123'
-_DECADE = re.compile(r"'\d\d(?:s|(?![^\W_]))")
+_DECADE = lazyre.compile(r"'\d\d(?:s|(?![^\W_]))")
 # the inches after feet written with a space: 6' 2"
-_INCHES_AFTER = re.compile(r" \d{1,2}(?:\.\d+)?[\"″]")
+_INCHES_AFTER = lazyre.compile(r" \d{1,2}(?:\.\d+)?[\"″]")
 # the rest of :'( :'-) ;'D ='( after the quote
-_EMOTICON_MOUTH = re.compile(r"-?[()\[\]|/\\DPpOo3*@$<>{}](?![^\W_])")
+_EMOTICON_MOUTH = lazyre.compile(r"-?[()\[\]|/\\DPpOo3*@$<>{}](?![^\W_])")
 
-_URL = re.compile(r"\b(?:[A-Za-z][A-Za-z0-9+.\-]{1,15}://|www\.)[^\s\"“”″<>]+", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)+")
+_URL = lazyre.compile(r"\b(?:[A-Za-z][A-Za-z0-9+.\-]{1,15}://|www\.)[^\s\"“”″<>]+", re.IGNORECASE)
+_EMAIL = lazyre.compile(r"(?<![\w.+\-])[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)+")
 # punctuation that ends a sentence rather than a URL (and its smart forms,
 # so the protected span is the same before and after smartening)
 _URL_TAIL = ".,;:!?'‘’′)]}…-‐‑‒–—―"
 
-_NONSPACE = re.compile(r"\S*")
-_HAS_ALNUM = re.compile(r"[^\W_]")
+_NONSPACE = lazyre.compile(r"\S*")
+_HAS_ALNUM = lazyre.compile(r"[^\W_]")
 # In a token without letters or digits, any of these marks it as art rather
 # than prose punctuation such as "...", "--" or (…).
-_ART_SIGNAL = re.compile(r"[^\s\"'“”‘’′″«»‹›¿¡\-‐‑‒–—―.…,;:!?()\[\]{}]|-{4}|\.-|-\.")
+_ART_SIGNAL = lazyre.compile(r"[^\s\"'“”‘’′″«»‹›¿¡\-‐‑‒–—―.…,;:!?()\[\]{}]|-{4}|\.-|-\.")
 _ART_MAX = 256
 
 # --- character classes for quote context -------------------------------------

@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from .. import lazyre
 from ..errors import FicError
 from ..model import (
     Block,
@@ -32,7 +33,7 @@ from ..model import (
     Text,
     Verse,
 )
-from .chunks import Chunk, chunk_lines, paragraph_shape, split_lines
+from .chunks import Chunk, chunk_lines, paragraph_shape, runs, split_lines
 from .inline import parse_inline
 from .rules import (
     DISPLAY_FIELDS,
@@ -229,7 +230,7 @@ def _forward(ctx: Context, rules: list[str], overrides: list[Override], start: i
             ctx.title = found_title or ctx.title
 
 
-LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-z][.)])\s+\S")
+LIST_ITEM = lazyre.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-z][.)])\s+\S")
 
 
 def _listed_after_colon(ctx: Context, i: int) -> bool:
@@ -301,7 +302,7 @@ def _narrative(text: str) -> bool:
     return text.startswith(('"', "“", "'", "‘", "—", "«")) or len(text.split()) >= 15 and text.endswith((".", "!", "?", "…", '"', "”"))
 
 
-PARATEXT_HEADING = re.compile(
+PARATEXT_HEADING = lazyre.compile(
     r"""^[\W_]*(?:(?:[ivxlc]{1,6}|\d{1,2}|[a-z])[.):]\s+|(?:section|part)\s+\w{1,4}\s*[:.\-–—]\s*)?
         (?P<name>version\s+history|revision\s+history|change\s*log|updates?|legal(?:\s+stuff)?|copyright|disclaimer
         |credits|acknowledge?ments|(?:special\s+)?thanks|closing(?:\s+(?:notes|words|remarks))?|final\s+(?:words|notes)
@@ -380,7 +381,7 @@ AFTER_THE_END = 8
 """How many paragraphs may follow "The End" and still be the author talking."""
 
 
-LIST_FOOTER = re.compile(r"unsubscribe|yahoo!?\s*groups|groups\.yahoo|listserv|majordomo|\bsponsor\b", re.IGNORECASE)
+LIST_FOOTER = lazyre.compile(r"unsubscribe|yahoo!?\s*groups|groups\.yahoo|listserv|majordomo|\bsponsor\b", re.IGNORECASE)
 """What a mailing list appends under the author's signature."""
 
 
@@ -424,7 +425,7 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
     return end
 
 
-_EBOOK_END = re.compile(r"^\s*\*{3}\s*end\s+of\s", re.IGNORECASE | re.MULTILINE)
+_EBOOK_END = lazyre.compile(r"^\s*\*{3}\s*end\s+of\s", re.IGNORECASE | re.MULTILINE)
 
 
 def _gutenberg_footer(ctx: Context, rules: list[str]) -> int:
@@ -583,7 +584,7 @@ def _verse_block(chunk: Chunk) -> bool:
     return len(lines) >= 2 and all(len(ln) <= 60 for ln in lines) and sum(ln[:1].isupper() for ln in lines) >= 0.75 * len(lines)
 
 
-FIELD_LABEL = re.compile(r"^\s*[^\W\d_][\w'’ -]{0,24}:")
+FIELD_LABEL = lazyre.compile(r"^\s*[^\W\d_][\w'’ -]{0,24}:")
 """A ``Key:`` line, known field or not ("E-MAIL:", "Kudos:")."""
 _NO_FIELD = Field("", "")
 """Stands in :func:`_front_matter_field`'s list for a field that is not recorded (Spoilers, E-mail)."""
@@ -655,5 +656,6 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
 def detect(text: str, overrides: list[Override] | None = None) -> Structure:
     """Detect the structure of one decoded source text."""
     lines = split_lines(text)
-    chunks = _split_for_overrides(chunk_lines(lines), overrides or [])
-    return build(classify(chunks, overrides), paragraph_shape(lines))
+    line_runs = runs(lines)  # once for both readers of the runs
+    chunks = _split_for_overrides(chunk_lines(lines, line_runs), overrides or [])
+    return build(classify(chunks, overrides), paragraph_shape(lines, line_runs))

@@ -21,13 +21,15 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from .. import lazyre
+
 WRAP_MAX = 100
 """Longest line a hard-wrapped file has; longer lines are whole paragraphs."""
 
 SHORT_LINE = 60
 CENTRED_INDENT = 12
 """A line indented this far in a file of indented paragraphs is centred, not a paragraph's first line."""
-INDENT = re.compile(r"^(?:\t| {2,})\S")
+INDENT = lazyre.compile(r"^(?:\t| {2,})\S")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def _indented_paragraphs(start: int, run: list[str]) -> list[Chunk] | None:
     return chunks
 
 
-RULE_LINE = re.compile(r"^\s*([=\-~_*#+])\1{9,}\s*$")
+RULE_LINE = lazyre.compile(r"^\s*([=\-~_*#+])\1{9,}\s*$")
 """A drawn rule, ten or more of one character: ``==========``."""
 
 
@@ -188,7 +190,7 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
     return [Chunk((line,), start + i) for i, line in enumerate(run)]
 
 
-SECTION_LABEL = re.compile(
+SECTION_LABEL = lazyre.compile(
     r"^\s*(?:summary|notes|chapter\s+text|work\s+text|author['’]?s\s+notes?|end\s+notes|chapter\s+(?:end\s+)?notes|series\s+this\s+work\s+belongs\s+to)\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -213,9 +215,10 @@ def _cut_at_labels(all_runs: list[tuple[int, list[str]]]) -> list[tuple[int, lis
     return out
 
 
-def chunk_lines(lines: list[str]) -> list[Chunk]:
-    """Split lines into chunks; see the module docstring for the shapes."""
-    all_runs = _cut_at_labels(runs(lines))
+def chunk_lines(lines: list[str], line_runs: list[tuple[int, list[str]]] | None = None) -> list[Chunk]:
+    """Split lines into chunks; see the module docstring for the shapes. ``line_runs`` is ``runs(lines)``
+    when the caller has it already (it is read again by :func:`paragraph_shape`); neither changes it."""
+    all_runs = _cut_at_labels(runs(lines) if line_runs is None else line_runs)
     width = wrap_width(all_runs)
     chunks: list[Chunk] = []
     for start, run in all_runs:
@@ -223,10 +226,11 @@ def chunk_lines(lines: list[str]) -> list[Chunk]:
     return chunks
 
 
-def paragraph_shape(lines: list[str]) -> str:
-    """Name the file's paragraph shape for reports: the shape most of its text has."""
+def paragraph_shape(lines: list[str], line_runs: list[tuple[int, list[str]]] | None = None) -> str:
+    """Name the file's paragraph shape for reports: the shape most of its text has (``line_runs`` as in
+    :func:`chunk_lines`)."""
     counts: Counter[str] = Counter()
-    all_runs = runs(lines)
+    all_runs = runs(lines) if line_runs is None else line_runs
     width = wrap_width(all_runs)
     for _start, run in all_runs:
         if len(run) == 1:

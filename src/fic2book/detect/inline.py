@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from .. import lazyre
 from ..model import Span, Text
 
-URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-EMPHASIS = re.compile(
+URL = lazyre.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+EMPHASIS = lazyre.compile(
     r"""(?<![\w*])\*\*(?=[^\s*])(?P<strong>[^*\n]+?)(?<=[^\s*])\*\*(?![\w*])
       |(?<![\w*])\*(?=[^\s*])(?P<star>[^*\n]+?)(?<=[^\s*])\*(?![\w*])
       |(?<![\w_])_(?=[^\s_])(?P<under>[^_\n]+?)(?<=[^\s_])_(?![\w_])""",

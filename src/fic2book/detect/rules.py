@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .. import lazyre
 from ..model import LineKind
 from .chunks import RULE_LINE, Chunk
 
@@ -131,7 +132,7 @@ DISPLAY_FIELDS = frozenset(
 """Fields that describe the story and belong on the title page; the rest
 (disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
-HEADER_LINE = re.compile(
+HEADER_LINE = lazyre.compile(
     r"^\s*(?P<open>\[)?[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
 )
 
@@ -166,7 +167,7 @@ def is_header_run(run: Sequence[str]) -> bool:
     return sum(1 for line in run if header_key(line)) >= max(2, len(run) // 2)
 
 
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+WORD = lazyre.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _name_like(text: str, max_words: int = 6) -> bool:
@@ -303,8 +304,8 @@ def yaml_field(ctx: Context, i: int) -> int:
     return 1 if ctx.in_yaml and re.match(r"^\s*[\w -]{1,30}:|^\s*-\s+\S", ctx.chunks[i].lines[0]) else 0
 
 
-GUTENBERG_START = re.compile(r"\*{3}\s*START OF (?:THIS|THE) (?:PROJECT GUTENBERG|.{1,120}\*{3})", re.IGNORECASE)
-EBOOK_OPENING = re.compile(r"\b(?:project\s+gutenberg|e-?book\s+of\b)", re.IGNORECASE)
+GUTENBERG_START = lazyre.compile(r"\*{3}\s*START OF (?:THIS|THE) (?:PROJECT GUTENBERG|.{1,120}\*{3})", re.IGNORECASE)
+EBOOK_OPENING = lazyre.compile(r"\b(?:project\s+gutenberg|e-?book\s+of\b)", re.IGNORECASE)
 
 
 def gutenberg_header(ctx: Context, i: int) -> int:
@@ -320,7 +321,7 @@ def gutenberg_header(ctx: Context, i: int) -> int:
     return 1
 
 
-ARCHIVE = re.compile(
+ARCHIVE = lazyre.compile(
     r"posted\s+originally\s+on\s+the\s+archive\s+of\s+our\s+own|archiveofourown\.org|fanfiction\.net/s/|fictionpress\.com"
     r"|^\s*(?:story\s+link|link|source|url|downloaded\s+from|original\s+url)\s*:|wattpad\.com|livejournal\.com|dreamwidth\.org"
     r"|^\s*(?:stats|chapters|published|updated|words|kudos|hits|bookmarks|comments)\s*:"
@@ -342,7 +343,7 @@ ARCHIVE = re.compile(
 )
 
 
-QUOTED_POST = re.compile(r"^\s*(?:>|in\s+article\s+<|on\s+.{3,60}\s+wrote:|.{1,60}\s+(?:wrote|writes|said|asked):\s*$)", re.IGNORECASE)
+QUOTED_POST = lazyre.compile(r"^\s*(?:>|in\s+article\s+<|on\s+.{3,60}\s+wrote:|.{1,60}\s+(?:wrote|writes|said|asked):\s*$)", re.IGNORECASE)
 
 
 def quoted_post(ctx: Context, i: int) -> int:
@@ -366,7 +367,7 @@ def archive_header(chunk: Chunk) -> bool:
     return any(ARCHIVE.search(line) or link_bar(line) for line in chunk.lines)
 
 
-BYLINE = re.compile(
+BYLINE = lazyre.compile(
     r"^\s*[*_]{0,3}\s*(?:(?:[^\W\d_][^|]{0,70}?\s[-–—~|]\s*)?by|written\s+by|(?:an?\s+)?(?:[\w'’:&/.-]+\s+){0,5}(?:story|fic|fanfic|fanfiction|one-?shot|drabble|ficlet)\s+by"
     r"|por|par|von|di|de|escrit[oa]\s+por|écrit\s+par)[:\s]+(?P<name>.+?)\s*$",
     re.IGNORECASE,
@@ -410,7 +411,7 @@ def title_line(ctx: Context, i: int) -> int:
     return 0
 
 
-CONTENTS = re.compile(r"^\s*[*_#]*\s*(?:table\s+of\s+)?contents:?\s*[*_]*\s*$", re.IGNORECASE)
+CONTENTS = lazyre.compile(r"^\s*[*_#]*\s*(?:table\s+of\s+)?contents:?\s*[*_]*\s*$", re.IGNORECASE)
 
 
 def table_of_contents(ctx: Context, i: int) -> int:
@@ -470,7 +471,7 @@ def centred_block(chunk: Chunk) -> bool:
     return all(len(ln) - len(ln.lstrip(" ")) >= 10 and len(ln.strip()) <= 70 for ln in chunk.lines)
 
 
-LABEL_LINE = re.compile(r"^\s*[*_#=~-]*\s*(?P<label>[^\W\d_](?:[^\W\d_]|['’ /.]){1,28}?)\s*:?\s*[*_#=~-]*\s*$")
+LABEL_LINE = lazyre.compile(r"^\s*[*_#=~-]*\s*(?P<label>[^\W\d_](?:[^\W\d_]|['’ /.]){1,28}?)\s*:?\s*[*_#=~-]*\s*$")
 NOTE_LABELS = frozenset({
     "notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes",
     "chapter notes", "chapter end notes", "work notes", "review replies", "replies to reviews", "reviews", "replies",
@@ -485,7 +486,7 @@ NOTE_LABELS = frozenset({
 })
 
 
-INDENTED = re.compile(r"^(?:\t| {2,})\S")
+INDENTED = lazyre.compile(r"^(?:\t| {2,})\S")
 
 
 def bare_label(ctx: Context, i: int) -> int:
@@ -549,7 +550,7 @@ def labelled_block(chunk: Chunk) -> bool:
     return bool(match and match.group("label").strip().lower().replace("’", "'") in NOTE_LABELS)
 
 
-REVIEW_REPLY = re.compile(r"^\s*(?:@?[\w.-]{2,30}|guest|anon(?:ymous)?)\s*(?:\([^)]{0,20}\))?\s*:\s+\S", re.IGNORECASE)
+REVIEW_REPLY = lazyre.compile(r"^\s*(?:@?[\w.-]{2,30}|guest|anon(?:ymous)?)\s*(?:\([^)]{0,20}\))?\s*:\s+\S", re.IGNORECASE)
 
 
 def note_continuation(ctx: Context, i: int) -> int:
@@ -579,7 +580,7 @@ def note_continuation(ctx: Context, i: int) -> int:
     return last
 
 
-DEDICATION = re.compile(r"^\s*(?:for|to|dedicated\s+to|this\s+one['’]?s\s+for|written\s+for)\s+\S.{0,120}$", re.IGNORECASE)
+DEDICATION = lazyre.compile(r"^\s*(?:for|to|dedicated\s+to|this\s+one['’]?s\s+for|written\s+for)\s+\S.{0,120}$", re.IGNORECASE)
 
 
 def dedication_line(ctx: Context, i: int) -> int:
@@ -590,7 +591,7 @@ def dedication_line(ctx: Context, i: int) -> int:
     return 1 if ctx.prev_kind(i) == "front_matter" or i == 0 else 0
 
 
-DISCLAIMER_TEXT = re.compile(
+DISCLAIMER_TEXT = lazyre.compile(
     r"\b(?:are|is)\s+(?:the\s+)?(?:property|copyright|trademarks?)\s+of|not[- ]for[- ]profit|no\s+(?:money|profit)\s+is\s+(?:being\s+)?made"
     r"|(?:please\s+)?don['’]?t\s+sue|no\s+infringement|(?:i|we)\s+(?:don['’]?t|do\s+not)\s+own|(?:all\s+)?characters\s+belong\s+to"
     r"|\b(?:are|is)\s+(?:©|\(c\))|(?:not|n['’]t)\s+making\s+(?:any\s+)?money"
@@ -641,7 +642,7 @@ def header_sandwich(ctx: Context, i: int) -> int:
 
 # ---- notes
 
-NOTE_LABEL = re.compile(
+NOTE_LABEL = lazyre.compile(
     r"""^[\s(\[{*~_#-]*
         (?:a\s*/\s*n(?:\s*\d{1,2})?|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n
@@ -655,7 +656,7 @@ NOTE_LABEL = re.compile(
 )
 
 
-BARE_NOTE_LABEL = re.compile(
+BARE_NOTE_LABEL = lazyre.compile(
     r"^[\s#*_~=-]*(?:end\s+notes|chapter\s+end\s+notes|author['’]?s\s+notes?|authors?\s+notes?|notes"
     r"|\(?see\s+the\s+end\s+of\s+the\s+(?:chapter|work)\s+for\s+(?:more\s+)?notes\.?\)?)[\s*_~=-]*$", re.IGNORECASE
 )
@@ -676,7 +677,7 @@ def note_label(chunk: Chunk) -> bool:
     return bool(NOTE_LABEL.match(chunk.lines[0])) or len(chunk.lines) == 1 and bool(BARE_NOTE_LABEL.match(chunk.lines[0]))
 
 
-STRONG_TALK = re.compile(
+STRONG_TALK = lazyre.compile(
     r"""\b(?:this\s+(?:\w+\s+)?(?:story|fic|fanfic|ficlet|one-?shot|oneshot|chapter|drabble|songfic)s?\b
         |popped\s+into\s+my\s+head|plot\s*bunn(?:y|ies)|writer['’]?s\s+block
         |my\s+(?:beta|first\s+(?:fic|story|fanfic)|muse|readers|reviewers|other\s+(?:stor(?:y|ies)|fics?))
@@ -699,22 +700,22 @@ STRONG_TALK = re.compile(
         |grazie\s+mille|gracias\s+(?:por|a\s+(?:todos|todas|mi))|merci\s+(?:à|a|pour|de\s+(?:lire|votre))|danke\s+(?:für|an)|obrigad[oa]\s+(?:por|a\s+tod))""",
     re.IGNORECASE | re.VERBOSE,
 )
-WEAK_TALK = re.compile(
+WEAK_TALK = lazyre.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
         |one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
         |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
         |feedback|concrit|c\s*&\s*c|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
     re.IGNORECASE | re.VERBOSE,
 )
-NOTE_JARGON = re.compile(
+NOTE_JARGON = lazyre.compile(
     r"\b(?:spoilers?|beta(?:ed|'d)?|unbeta(?:ed|'d)?|au|ooc|canon|pov|prompt|songfic|drabble|ficlet|wip|fanfic|fic|kudos|reviews?)\b",
     re.IGNORECASE,
 )
-TALKER = re.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
+TALKER = lazyre.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
 
 
-NARRATOR_WORDS = re.compile(r"\b(?:chapters?|story|stories|readers?)\b", re.IGNORECASE)
-ADDRESS = re.compile(r"!|\b(?:you|your|you['’]re|guys|y['’]all|everyone|anyone)\b", re.IGNORECASE)
+NARRATOR_WORDS = lazyre.compile(r"\b(?:chapters?|story|stories|readers?)\b", re.IGNORECASE)
+ADDRESS = lazyre.compile(r"!|\b(?:you|your|you['’]re|guys|y['’]all|everyone|anyone)\b", re.IGNORECASE)
 
 
 def writer_talk(text: str) -> bool:
@@ -749,7 +750,7 @@ def closing_chatter(chunk: Chunk) -> bool:
     return bool(STRONG_TALK.search(text)) or (len(text) <= 400 and writer_talk(text))
 
 
-SIGNATURE = re.compile(
+SIGNATURE = lazyre.compile(
     r"""^\s*(?:[-~–—=*]+\s*[\w.'’ ]{1,30}[\s~*=-]*
         |(?:xoxo|xx+|hugs|cheers|peace)\b[\w\s,.!~-]{0,30}
         |\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}
@@ -769,7 +770,7 @@ def note_signature(ctx: Context, i: int) -> int:
 
 
 SIGN_OFF_WORDS = r"(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you(?:\s+soon)?|ta|thanks(?:\s+again)?)"
-SIGNED_NAME = re.compile(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+){0,2}")
+SIGNED_NAME = lazyre.compile(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+){0,2}")
 
 
 def sign_off_name(ctx: Context, i: int) -> int:
@@ -819,7 +820,7 @@ def bracketed_aside(chunk: Chunk) -> bool:
     return len(text) <= 300 and bool(re.fullmatch(r"\[[^\[\]]+\]|\((?:[^()]*)\)", text)) and not re.fullmatch(r"[\[(][\d\s/]+[\])]", text)
 
 
-CHROME = re.compile(
+CHROME = lazyre.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
     r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
@@ -834,7 +835,7 @@ CHROME = re.compile(
 )
 
 
-CHROME_WORD = re.compile(
+CHROME_WORD = lazyre.compile(
     r"kudos|♥|bookmarks?|comments?|share|download|actions|reply|report|save|follow|subscribe|reblog|like|\(\d[\d,]*\)|\||·|•",
     re.IGNORECASE,
 )
@@ -861,7 +862,7 @@ def _chrome_words(line: str) -> bool:
     return len(words) >= 2 and all(CHROME_WORD.fullmatch(w) for w in words)
 
 
-SIGN_OFF = re.compile(rf"^\s*{SIGN_OFF_WORDS}\b.{{0,20}},\s*$", re.I)
+SIGN_OFF = lazyre.compile(rf"^\s*{SIGN_OFF_WORDS}\b.{{0,20}},\s*$", re.I)
 
 
 def signature(chunk: Chunk) -> bool:
@@ -877,15 +878,15 @@ def signature(chunk: Chunk) -> bool:
     return all(SIGNATURE.match(line) for line in chunk.lines)
 
 
-DASH_DIALOGUE = re.compile(r"^\s*[–—―]\s*\S+(?:\s+\S+){1,}[.!?…]\s*$")
+DASH_DIALOGUE = lazyre.compile(r"^\s*[–—―]\s*\S+(?:\s+\S+){1,}[.!?…]\s*$")
 """A line of dialogue set with a dash, as French, Spanish and Russian write it: "— Je n'ai pas peur." """
 
 
 # ---- scene breaks
 
-SYMBOLS_ONLY = re.compile(r"^[\s\W_]{1,80}$")
-QUOTES = re.compile(r"[\"'“”‘’«»()]")
-SPEECH_MARKS = re.compile(r"^[.…?!\s]+$")
+SYMBOLS_ONLY = lazyre.compile(r"^[\s\W_]{1,80}$")
+QUOTES = lazyre.compile(r"[\"'“”‘’«»()]")
+SPEECH_MARKS = lazyre.compile(r"^[.…?!\s]+$")
 
 
 def symbol_line(chunk: Chunk) -> bool:
@@ -898,8 +899,8 @@ def symbol_line(chunk: Chunk) -> bool:
     return not QUOTES.search(line) and not SPEECH_MARKS.match(line) and not re.fullmatch(r">+", line)
 
 
-DECORATED = re.compile(r"^[\W_]*(?:[xo0]+[\W_]*){2,}$|^[\W_]*[xo0]*[\W_]+[xo0]+[\W_]+[xo0]*[\W_]*$", re.IGNORECASE)
-BREAK_WORDS = re.compile(
+DECORATED = lazyre.compile(r"^[\W_]*(?:[xo0]+[\W_]*){2,}$|^[\W_]*[xo0]*[\W_]+[xo0]+[\W_]+[xo0]*[\W_]*$", re.IGNORECASE)
+BREAK_WORDS = lazyre.compile(
     r"^\s*[\[(<{*~=_-]*\s*(?:(?:line|scene|page|section|time|pov)?\s*(?:break|change|skip|switch)|newpage|new\s+page)\s*[\])>}*~=_-]*\s*$",
     re.IGNORECASE,
 )
@@ -950,25 +951,25 @@ CHAPTER_WORDS = (
     r"|cap[ií]tulo|cap\.|chapitre|kapitel|capitolo|parte|partie|teil|libro|livre|buch|tomo|episodio|épisode"
     r"|глава|гл\.|часть|том|rozdział|hoofdstuk|kapitola|luku"
 )
-CHAPTER_HEADING = re.compile(
+CHAPTER_HEADING = lazyre.compile(
     rf"""^\s*[^\w\s"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*
         (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS}|the\s+(?:{NUMBER_WORDS}))\b[.:]?
         (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[^\w\s]{{0,6}}$""",
     re.IGNORECASE | re.VERBOSE,
 )
-NAMED_HEADING = re.compile(
+NAMED_HEADING = lazyre.compile(
     r"""^\s*[^\w\s"“'‘(]{0,6}\s*(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|coda|postscript|intermission|chapter\s+text|work\s+text
         |pr[oó]logo|ep[ií]logo|prolog|epilog|épilogue|prologo|epilogo|interludio|пролог|эпилог|интерлюдия)\b
         (?:\s+(?:\d{1,3}(?:\.\w{1,3})?|[IVX]{1,5}|[ivx]{1,5})\b)?(?:\s*[:.\-–—]\s*.{0,80})?\s*[*_~=\]-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-NUMBERED_HEADING = re.compile(
+NUMBERED_HEADING = lazyre.compile(
     r"^\s*[~*=#-]{1,3}\s*(?:\d{1,3}|[IVXLC]{1,7})\s*[~*=#-]{1,3}\s*$"
     r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*(?!30-)\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$|^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xvi{0,3}|xix|xx)\.\s*$"
     r"|^\s*[*_]{0,3}\s*#\d{1,3}\s*[—–:.-]\s*[^\W\d_][^.!?]{0,50}?[*_]{0,3}\s*$"
 )
-MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
+MARKDOWN_HEADING = lazyre.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
 
 
 def _is_heading_line(text: str) -> bool:
@@ -983,7 +984,7 @@ def _sentence_like(text: str) -> bool:
     return len(words) > 14 or (text.rstrip().endswith((".", ",", ";")) and len(words) > 6)
 
 
-CHAPTER_PREFIX = re.compile(
+CHAPTER_PREFIX = lazyre.compile(
     rf"^\s*[^\w\s\"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*"
     rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?(?P<rest>.*)$",
     re.IGNORECASE,
@@ -1005,7 +1006,7 @@ def _plain_title_ok(line: str) -> bool:
     return not rest.endswith((".", ",", ";")) and all(w[0].isupper() or w.lower() in small for w in words)
 
 
-DECORATED_WORDS = re.compile(r"^\s*(?P<left>[~*=#+·•-]{1,})\s*(?P<words>[^\W\d_][\w'’ ]{0,24}?)\s*(?P<right>[~*=#+·•-]{1,})\s*$")
+DECORATED_WORDS = lazyre.compile(r"^\s*(?P<left>[~*=#+·•-]{1,})\s*(?P<words>[^\W\d_][\w'’ ]{0,24}?)\s*(?P<right>[~*=#+·•-]{1,})\s*$")
 
 
 def decorated_words(chunk: Chunk) -> bool:
@@ -1034,7 +1035,7 @@ def header_block(ctx: Context, i: int) -> int:
     return end - i if end - i >= 3 and story_fields else 0
 
 
-SERIES_PLACE = re.compile(r"^\s*(?:part|book|volume|vol\.|installment|story)\s+\w+\s+of\s+(?:the\s+)?(?P<name>\w+)", re.IGNORECASE)
+SERIES_PLACE = lazyre.compile(r"^\s*(?:part|book|volume|vol\.|installment|story)\s+\w+\s+of\s+(?:the\s+)?(?P<name>\w+)", re.IGNORECASE)
 
 
 def _series_place(line: str) -> bool:
@@ -1061,10 +1062,10 @@ def named_heading(chunk: Chunk) -> bool:
     )
 
 
-NUMBER_WORD_LINE = re.compile(rf"^\s*[*_~=-]*\s*(?:{NUMBER_WORDS})\s*[*_~=-]*\s*$", re.IGNORECASE)
+NUMBER_WORD_LINE = lazyre.compile(rf"^\s*[*_~=-]*\s*(?:{NUMBER_WORDS})\s*[*_~=-]*\s*$", re.IGNORECASE)
 
 
-NUMBER_TITLE = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<title>[A-Z\"“'‘].{0,60})$")
+NUMBER_TITLE = lazyre.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,7})[.)]\s+(?P<title>[A-Z\"“'‘].{0,60})$")
 
 
 def titled_heading(chunk: Chunk) -> bool:
@@ -1094,7 +1095,7 @@ def numbered_heading(chunk: Chunk) -> bool:
     return bool(titled) and len(titled.group("title").split()) <= 8 and _title_like(titled.group("title"))
 
 
-POV_HEADING = re.compile(
+POV_HEADING = lazyre.compile(
     r"^\s*[\W_]*\s*(?:[A-Z][\w.'’/-]*(?:\s+[A-Z][\w.'’/-]*){0,2}(?:['’]s)?\s+(?:POV|P\.O\.V\.?|point\s+of\s+view)|POV\s*[:\-–—]\s*[A-Z][\w'’ ]{0,30}"
     r"|[A-Z]{1,2}POV|\(?[A-Z]/[A-Z]\)?['’]s\s+POV)\s*[\W_]*\s*$",
 )
@@ -1134,13 +1135,13 @@ def _title_like(line: str, allow_period: bool = False) -> bool:
     )
 
 
-DATE_WORDS = re.compile(
+DATE_WORDS = lazyre.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d|\d{4}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
 
 
-PART_TITLE = re.compile(
+PART_TITLE = lazyre.compile(
     r"^\s*[A-Z][^.!?]{1,50}?\s*(?:[,:\-–—(]\s*)?(?:part|pt\.?)\s+(?:\d{1,2}(?:\s*(?:/|of)\s*\d{1,2})?|[ivx]{1,5}|"
     + NUMBER_WORDS + r")\s*\)?\s*$",
     re.IGNORECASE,
@@ -1177,7 +1178,7 @@ def heading_title(ctx: Context, i: int) -> int:
     return 1 if len(chunk.text.split()) <= 10 else 0
 
 
-PART_SUFFIX = re.compile(r"\s*(?:\(\s*\d{1,3}\s*/\s*\d{1,3}\s*\)|[,:–—-]?\s*(?:part|chapter|pt\.?|ch\.?)\s*\w{1,8}(?:\s*/\s*\d{1,3})?)\s*[.:]?", re.IGNORECASE)
+PART_SUFFIX = lazyre.compile(r"\s*(?:\(\s*\d{1,3}\s*/\s*\d{1,3}\s*\)|[,:–—-]?\s*(?:part|chapter|pt\.?|ch\.?)\s*\w{1,8}(?:\s*/\s*\d{1,3})?)\s*[.:]?", re.IGNORECASE)
 
 
 def repeated_title(ctx: Context, i: int) -> int:
@@ -1201,13 +1202,13 @@ def repeated_title(ctx: Context, i: int) -> int:
 
 # ---- epigraphs
 
-ATTRIBUTION_DASH = re.compile(r"^\s*(?:[-–—―~]+|\(\s*)\s*(?P<who>[^\s-].{0,90}?)\s*[~)]*\s*$")
-ATTRIBUTION_SONG_BY = re.compile(
+ATTRIBUTION_DASH = lazyre.compile(r"^\s*(?:[-–—―~]+|\(\s*)\s*(?P<who>[^\s-].{0,90}?)\s*[~)]*\s*$")
+ATTRIBUTION_SONG_BY = lazyre.compile(
     r"""^\s*(?:[~*-]\s*)?(?:["“'‘].{1,70}?["”'’]|\S.{0,60}?)\s*(?:,\s*|\s+)(?:by|from)\s+\S.{0,60}$
         |^\s*(?:lyrics|words|song|music|poem|quote)\s*(?:by|from|:|-)\s*\S.{0,80}$""",
     re.IGNORECASE | re.VERBOSE,
 )
-ATTRIBUTION_TITLE_ARTIST = re.compile(
+ATTRIBUTION_TITLE_ARTIST = lazyre.compile(
     r"^\s*[~*]?\s*[\"“'‘]?[A-Z][^.!?]{0,50}?[\"”'’]?\s*[-–—,]\s*[A-Z][^.!?]{0,40}[~*]?\s*$"
     r"|^\s*[~*]?\s*[\"“][A-Z][^\"”]{0,50}?,[\"”]\s+[A-Z][^.!?]{0,40}[~*]?\s*$"  # "Lantern Song," The Hollow Brides
 )
@@ -1256,9 +1257,9 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
 VERSE_MAX = 90
 
 
-DASH_LED = re.compile(r"^\s*[-–—―]")
-SALUTATION = re.compile(r"^\s*(?:(?:my\s+)?(?:dear(?:est)?|darling)\s+)?[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2},\s*$")
-QUOTE_MARK = re.compile(r"^\s*>\s?")
+DASH_LED = lazyre.compile(r"^\s*[-–—―]")
+SALUTATION = lazyre.compile(r"^\s*(?:(?:my\s+)?(?:dear(?:est)?|darling)\s+)?[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2},\s*$")
+QUOTE_MARK = lazyre.compile(r"^\s*>\s?")
 
 
 def unquote(line: str) -> str:
@@ -1294,10 +1295,10 @@ def _story_follows(ctx: Context, j: int) -> bool:
     return not (END_MARKER.match(nxt.text) or (DASH_LED.match(nxt.text) and len(nxt.text) < 120))
 
 
-INLINE_CREDIT = re.compile(r"^\s*[\"“].{10,250}[\"”]\s*[-–—―~]+\s*(?P<who>[^-–—~].{1,80})$")
+INLINE_CREDIT = lazyre.compile(r"^\s*[\"“].{10,250}[\"”]\s*[-–—―~]+\s*(?P<who>[^-–—~].{1,80})$")
 
 
-SONG_CREDIT = re.compile(
+SONG_CREDIT = lazyre.compile(
     r"^\s*[~*_\[(-]*\s*(?:song|lyrics|music|soundtrack|song\s+used|title\s+from)\s*:\s*\S.{0,120}$"
     r"|^\s*[~*_\[(-]*\s*(?:song|lyrics)\s*[:-]?\s*[\"“'‘][^\"”'’]{1,80}[\"”'’]\s*(?:by|[-–—])\s+\S.{0,60}$",
     re.IGNORECASE,
@@ -1389,7 +1390,7 @@ def _title_block(ctx: Context, i: int, count: int) -> bool:
 
 # ---- end matter
 
-END_MARKER = re.compile(
+END_MARKER = lazyre.compile(
     r"""^\s*[\[(（*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
@@ -1398,10 +1399,10 @@ END_MARKER = re.compile(
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-GUTENBERG_END = re.compile(
+GUTENBERG_END = lazyre.compile(
     r"end\s+of\s+(?:the\s+|this\s+)?project\s+gutenberg|^\s*\*{3}\s*end\s+of\s+(?:the|this)\s+.{1,120}\*{3}", re.IGNORECASE
 )
-LICENCE = re.compile(
+LICENCE = lazyre.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
     r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv|egroups|onelist\.com|topica\.com|groups\.google|googlegroups|yahoo!?\s*groups|groups\.yahoo"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lazyre
 from ..errors import FicError
 
 PDF_VARIANTS = ("pdf/ua-1",)
@@ -36,7 +37,7 @@ PAGE_SIZES: dict[str, PageSize] = {
     "trade": PageSize("trade", 152.4, 228.6, "19mm 18mm 22mm 20mm", "11.5pt"),
 }
 
-_CUSTOM = re.compile(
+_CUSTOM = lazyre.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt|pc|px)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt|pc|px)\s*$", re.I
 )
 
