@@ -187,3 +187,15 @@ def test_a_very_long_paragraph_is_set_in_run_on_pieces_in_the_pdf_only():
     pdf = block_html(Para(content, 1), book, one_file=True)
     assert pdf.count("<p") == len(pieces) and pdf.count('class="runs-on"') == 1 and pdf.count('class="run-on"') == 1
     assert block_html(Para(content, 1), book).count("<p") == 1  # the EPUB keeps one paragraph
+
+
+def test_text_without_spaces_is_still_cut_into_pieces():
+    from fic2book.render.xhtml import RUN_ON_CHARS, run_on_pieces
+
+    chinese = "下雨了他没有说话" * 3000  # no spaces, no full stops
+    pieces = run_on_pieces((Span(chinese, None),))
+    assert len(pieces) >= 3 and all(len(p[0].text) <= RUN_ON_CHARS for p in pieces)
+    assert "".join(p[0].text for p in pieces) == chinese
+    sentences = "他走了。" * 5000
+    cut = run_on_pieces((Span(sentences, None),))
+    assert all(p[0].text.endswith("。") for p in cut)

@@ -154,20 +154,21 @@ indents dropped (``.runs-on``/``.run-on`` in ``print.css``), so they read as one
 
 
 def run_on_pieces(content: Text, size: int = RUN_ON_CHARS) -> list[Text]:
-    """``content`` cut after a sentence (else a space) near every ``size`` characters, spans and styles kept."""
+    """``content`` cut after a sentence (else a space, else anywhere) near every ``size`` characters, spans and styles kept."""
     pieces: list[list[Span]] = [[]]
     filled = 0
     for span in content:
         text = span.text
         while filled + len(text) > size:
             room = size - filled
-            window = text[max(0, room - size // 4) : room]
-            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            start = max(0, room - size // 4)
+            window = text[start:room]
+            ends = [window.rfind(mark) for mark in (". ", "? ", "! ", "。", "！", "？")]
+            cut = max(ends)
             if cut < 0:
                 cut = window.rfind(" ")
-            if cut < 0:
-                break  # no space near: let the span run whole into this piece
-            cut += max(0, room - size // 4) + 1
+            # after the mark (or the space); with neither near, a text without spaces (Chinese, a 5,000-letter word) is cut where it is full
+            cut = start + cut + 1 if cut >= 0 else max(room, 1)
             pieces[-1].append(Span(text[:cut], span.style))
             pieces.append([])
             filled, text = 0, text[cut:].lstrip(" ")
