@@ -63,7 +63,6 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import codecs
-import re
 import threading
 import unicodedata
 from collections import Counter
