@@ -114,6 +114,15 @@ def _too_long_for_a_pdf(folder: Path) -> list[str]:
     return ["long.txt"]
 
 
+def _long_chapter(folder: Path) -> list[str]:
+    from fic2book.pipeline import PDF_CHAPTER_MAX_CHARS
+
+    sentence = "The lantern swung in the wind, and Mara held it higher over the dark water. "
+    line = sentence * (PDF_CHAPTER_MAX_CHARS // len(sentence) + 100)
+    (folder / "line.txt").write_text("Title: One Chapter\n\n" + line.rstrip() + "\n", encoding="utf-8")
+    return ["line.txt"]
+
+
 def _names(folder: Path) -> list[str]:
     names = ["my story.txt", "it's \"quoted\".txt", "Ünïcödé ストーリー.txt", "-leading dash.txt"]
     for name in names:
@@ -235,6 +244,7 @@ CASES = [
     Case("20000-headings", lambda f: [*_write("many.txt", _many_headings(20_000))(f)], "book", pdf=False, marks=(pytest.mark.slow,)),
     Case("50-mb-text", _fifty_mb, "book", pdf=False, marks=(pytest.mark.slow,)),
     Case("too-long-for-a-pdf", _too_long_for_a_pdf, "error", "too long for a PDF", marks=(pytest.mark.slow,)),
+    Case("chapter-too-long-for-a-pdf", _long_chapter, "error", "has a chapter too long for a PDF", marks=(pytest.mark.slow,)),
     Case("awkward-file-names", _names, "book", books=4),
     Case("missing-path", _missing, "error", "no such file"),
     Case("folder-without-text-files", _no_text_files, "error", "no story files"),

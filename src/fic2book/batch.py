@@ -251,7 +251,7 @@ def convert(task: Task) -> Result:
         result.stem = book_stem(task.template, title=meta.title, author=result.author, lang=meta.language,
                                 stem=task.path.name if task.path.is_dir() else task.path.stem)  # fmt: skip
         if not task.probe:
-            check_formats(text, task.options.formats)
+            check_formats(book, text, task.options.formats)
             for fmt in task.options.formats:
                 target = temporary_path(task, fmt)
                 result.temporaries.append(str(target))

@@ -432,16 +432,36 @@ def book_identifier(book: Book, text: str) -> str:
 
 PDF_MAX_CHARS = 12 * 2**20
 """The longest text set as a PDF: about 7,000 A5 pages. Beyond it WeasyPrint would take hours and gigabytes."""
+PDF_CHAPTER_MAX_CHARS = 2 * 2**20
+"""The longest chapter set as a PDF. A chapter is laid out as a whole and its cost grows faster than its
+length (1 MB in one chapter takes about 80 s, 5 MB about a quarter of an hour), while a book of many
+chapters is set chapter by chapter and grows in step with its length."""
 CHARS_PER_PAGE = 1700
 """About how much text an A5 page holds in the shipped themes (a 1 MB novel makes about 600 pages)."""
 
 
-def check_formats(text: str, formats: tuple[str, ...]) -> None:
-    """Refuse, before anything is written, a format this text cannot sensibly become."""
-    if "pdf" in formats and len(text) > PDF_MAX_CHARS:
+def _part_sizes(book: Book) -> list[int]:
+    """Characters in each part the PDF lays out as a whole: every chapter, and the Notes section."""
+    sizes = [sum(len(text_of(block.content)) for block in chapter.blocks if isinstance(block, Para)) for chapter in book.chapters]
+    sizes.append(sum(len(text_of(para.content)) for note in book.notes for para in note.blocks))
+    return sizes
+
+
+def check_formats(book: Book, text: str, formats: tuple[str, ...]) -> None:
+    """Refuse, before anything is written, a format this book cannot sensibly become."""
+    if "pdf" not in formats:
+        return
+    if len(text) > PDF_MAX_CHARS:
         raise FicError(
             f"is too long for a PDF: {sources.format_size(len(text))} of text would be about "
             f"{len(text) // CHARS_PER_PAGE:,} pages (the limit is {sources.format_size(PDF_MAX_CHARS)}); make an EPUB instead"
+        )
+    longest = max(_part_sizes(book))
+    if longest > PDF_CHAPTER_MAX_CHARS:
+        raise FicError(
+            f"has a chapter too long for a PDF: {sources.format_size(longest)}, about {longest // CHARS_PER_PAGE:,} pages "
+            f"without a break (the limit is {sources.format_size(PDF_CHAPTER_MAX_CHARS)} a chapter); "
+            "split it with chapter headings, or make an EPUB instead"
         )
 
 
@@ -465,7 +485,7 @@ def write_book(book: Book, text: str, fmt: str, target: Path, options: Options) 
 def build(path: Path, output_dir: Path, options: Options) -> list[Path]:
     """Convert one input into every requested format; return the files written."""
     book, text = read_book(path, options)
-    check_formats(text, options.formats)
+    check_formats(book, text, options.formats)
     stem = slugify(book.metadata.title)
     written: list[Path] = []
     for fmt in options.formats:
