@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections import Counter
@@ -22,6 +23,18 @@ NS = {
     "ncx": "http://www.daisy.org/z3986/2005/ncx/",
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
 }
+
+CLI = [sys.executable, "-m", "fic2book"]
+"""The command line, as a user runs it, in a process of its own."""
+
+
+def run_cli(*args: str, prefix: tuple[str, ...] = (), env: dict[str, str] | None = None, timeout: int = 600,
+            **kwargs) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """``fic2book ARGS`` with its output captured; ``prefix`` goes before it (``setpriv …``), ``env`` over os.environ."""
+    return subprocess.run(
+        [*prefix, *CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=timeout, **kwargs
+    )
+
 
 FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "...", "′": "'", "″": '"'})
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS
+from helpers import CLI, run_cli
 
 from fic2book.batch import Input, _Namer, check_template, expand, read_list, safe_file_name
 from fic2book.errors import FicError
 
-CLI = [sys.executable, "-m", "fic2book"]
 STORIES = sorted((ROOT / "tests" / "fixtures" / "structure").glob("*.txt"))
 BAD = {
     "binary.txt": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
@@ -32,10 +32,7 @@ BAD = {
 
 
 def run(*args: str, cwd: Path | None = None, stdin: str | None = None, env: dict | None = None):
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, cwd=cwd, input=stdin, timeout=600, env=full_env
-    )
+    return run_cli(*args, cwd=cwd, input=stdin, env=env)
 
 
 def json_lines(stdout: str) -> list[dict]:

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS
-
-CLI = [sys.executable, "-m", "fic2book"]
-
+from helpers import run_cli
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return run_cli(*args, cwd=cwd, timeout=120)
 
 
 def test_help_lists_the_build_command():

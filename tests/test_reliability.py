@@ -20,7 +20,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import NS, Epub, missing_words, run_epubcheck, structural_problems
+from helpers import CLI, NS, Epub, missing_words, run_cli, run_epubcheck, structural_problems
 
 from fic2book.encoding import decode
 
@@ -294,10 +293,7 @@ class Run:
 
 
 def cli(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "true", "PYTHONHASHSEED": "0"}
-    return subprocess.run(
-        [sys.executable, "-m", "fic2book", "build", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900, **kwargs
-    )
+    return run_cli("build", *args, cwd=cwd, env={"CI": "true"}, timeout=900, **kwargs)
 
 
 def run_case(case: Case, folder: Path) -> Run:
@@ -464,8 +460,7 @@ def _cli_without_permissions(args: list[str], cwd: Path) -> subprocess.Completed
     prefix = _drop_file_permissions()
     if prefix is None:
         pytest.skip("running as root without setpriv: permissions cannot be taken away")
-    env = {**os.environ, "CI": "true"}
-    return subprocess.run([*prefix, sys.executable, "-m", "fic2book", "build", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+    return run_cli("build", *args, prefix=tuple(prefix), cwd=cwd, env={"CI": "true"}, timeout=300)
 
 
 def test_unreadable_file(tmp_path):
@@ -537,7 +532,7 @@ def test_stdout_closed_early(tmp_path):
         (tmp_path / f"{i:02d}.txt").write_text(STORY.replace("The Lantern", f"Lantern {i}"), encoding="utf-8")
     inputs = sorted(p.name for p in tmp_path.glob("*.txt"))
     env = {**os.environ, "CI": "true"}
-    proc = subprocess.Popen([sys.executable, "-m", "fic2book", "build", "--json", "-j", "1", "-o", "out", *inputs],
+    proc = subprocess.Popen([*CLI, "build", "--json", "-j", "1", "-o", "out", *inputs],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
     first = proc.stdout.readline()
     proc.stdout.close()

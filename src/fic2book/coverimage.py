@@ -30,6 +30,7 @@ import warnings
 from pathlib import Path
 
 from .model import CoverImage
+from .sources import format_size
 
 MAX_SIZE = (1600, 2560)
 """The largest cover kept: width × height in pixels (Kindle's and Kobo's recommendation)."""
@@ -130,7 +131,7 @@ def load_cover(path: Path) -> tuple[CoverImage | None, list[str]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [f"the cover {path} is {size / 2**20:.0f} MB, more than {MAX_FILE_BYTES // 2**20} MB; using a generated cover"]
+            return None, [f"the cover {path} is {format_size(size)}, more than {format_size(MAX_FILE_BYTES)}; using a generated cover"]
         data = path.read_bytes()
     except OSError as exc:
         return None, [f"the cover {path} cannot be read ({exc.strerror or exc}); using a generated cover"]

@@ -69,10 +69,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fic2book.errors import FicError
-
 from . import lazyre
-
+from .errors import FicError
 
 __all__ = ["Decoded", "decode", "looks_binary"]
 
