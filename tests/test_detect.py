@@ -249,3 +249,48 @@ def test_a_credited_stanza_under_a_note_is_an_epigraph_not_wrapped_prose():
         + "\n\nAstarion was not going to be the first. Absolutely not.\n"
     )
     assert [b.kind for b in detect(text).detected] == ["note", "note", "epigraph", "prose", "prose", "prose"]
+
+
+STORY = "It rained all night and into the morning, and nobody in the house slept a wink. " * 3
+
+
+@pytest.mark.parametrize("first", ["Lanterns For Two || Xiao x Reader", "the diamond dogs group chat", "雪の日に傘はいらない"])
+def test_a_lone_unpunctuated_first_line_is_the_title(first):
+    structure = detect(f"{first}\n\n{STORY}\n\nThe next morning was no better.\n")
+    assert [b.kind for b in structure.detected][:2] == ["front_matter", "prose"]
+    assert structure.detected[0].rule == "title_line"
+
+
+@pytest.mark.parametrize("first", ["London, 1888", "Three weeks later", '"Hey"', "No.", "- Harry -", "Where was he?"])
+def test_a_story_that_opens_with_a_short_line_keeps_it(first):
+    structure = detect(f"{first}\n\n{STORY}\n")
+    assert structure.detected[0].kind != "front_matter", first
+
+
+def test_a_title_under_the_head_notes_is_front_matter():
+    text = (
+        "thank you anon!!! this got a little long, oops. also I have not written Logan in ages so please be gentle\n\n"
+        f"Cardigan Weather\n\n{STORY}\n\nLogan did not look up from his planner.\n"
+    )
+    assert [b.kind for b in detect(text).detected] == ["note", "front_matter", "prose", "prose"]
+
+
+def test_title_and_handle_under_archive_stats_are_front_matter():
+    text = (
+        "Rating:\nMature\nFandom:\nCastlevania\nStats:\nPublished:2021-01-12 Chapters:3/6\n"
+        f"Ember and Ash\nksenia_v\n\nChapter 3: The Third Night\n\n{STORY}\n"
+    )
+    kinds = {(b.first_line, b.kind) for b in detect(text).detected}
+    assert (7, "front_matter") in kinds and (8, "front_matter") in kinds
+
+
+@pytest.mark.parametrize("name", ["♥ ember", "Eure Jule", "~sparky ⚡"])
+def test_a_bare_name_under_a_closing_note_signs_it(name):
+    text = f"{STORY}\n\nSo this was my first songfic ever! Let me know what you think!\n{name}\n"
+    assert [b.kind for b in detect(text).detected] == ["prose", "note", "note"]
+    assert detect(text).detected[-1].rule == "bare_signature"
+
+
+def test_a_short_last_line_of_the_story_stays_prose():
+    text = f"{STORY}\n\nShe closed the door behind her.\n\nNever again\n"
+    assert [b.kind for b in detect(text).detected] == ["prose", "prose", "prose"]

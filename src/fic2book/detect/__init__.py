@@ -47,6 +47,7 @@ from .rules import (
     Rule,
     archive_chrome,
     archive_header,
+    bare_signature,
     header_block,
     table_of_contents,
     attribution,
@@ -453,8 +454,12 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
     for end in sorted(s for s in starts if s < footer) + [footer]:
         end = _after_the_end(ctx, rules, end)
         j = end - 1
+        signed = None  # a bare name at the very end, kept until the chunk above shows whether it signs a note
         while j >= 0 and j not in starts:
             kind = ctx.kinds[j]
+            if signed is not None and kind == "note":
+                ctx.kinds[signed], rules[signed] = "note", "bare_signature"
+                signed = None
             if kind in ("note", "end_matter", "scene_break") or rules[j] == "list_after_colon":
                 j -= 1
                 continue
@@ -466,7 +471,14 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
                     rules[j] = rule.name
                     break
             else:
+                if signed is None and j == end - 1 and bare_signature(ctx.chunks[j]):
+                    signed = j
+                    j -= 1
+                    continue
                 break
+            if signed is not None and ctx.kinds[j] == "note":
+                ctx.kinds[signed], rules[signed] = "note", "bare_signature"
+                signed = None
             j -= 1
 
 

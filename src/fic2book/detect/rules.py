@@ -396,19 +396,62 @@ def byline(chunk: Chunk) -> bool:
 def title_line(ctx: Context, i: int) -> int:
     """So Close / by jane_doe / It rained all day."""
     chunk = ctx.chunks[i]
-    if any(k not in (None, "front_matter") for k in ctx.kinds[:i]):
-        return 0
-    if len(chunk.lines) != 1 or len(chunk.text) > 80 or chunk.text.rstrip().endswith((".", ",", ";")):
-        return 0
+    before = ctx.kinds[:i]
     nxt = ctx.chunks[i + 1] if i + 1 < len(ctx.chunks) else None
-    if nxt is not None and (byline(nxt) or archive_header(nxt) or header_key(nxt.lines[0])):
+    if nxt is None or any(k not in (None, "front_matter", "note") for k in before):
+        return 0
+    lines = [line.strip() for line in chunk.lines]
+    if len(lines) == 2 and before and before[-1] == "front_matter":
+        title, handle = lines
+        if opening_title(title) and re.fullmatch(r"[\w.-]{2,40}", handle) and not CHAPTER_PREFIX.match(title):
+            return 1  # AO3 in a browser, under the stats: "Ember and Ash / ksenia_v"
+    if len(lines) != 1 or len(lines[0]) > 80 or lines[0].endswith((".", ",", ";")):
+        return 0
+    if "note" in before:
+        # under the head's notes and over the first paragraph: "Cardigan Weather"
+        story_next = _story_starts(nxt) and not ctx.adjacent(i) and len(lines[0].split()) >= 2
+        return int(story_next and opening_title(lines[0]) and not epigraph(ctx, i) and not credit_first(ctx, i))
+    if byline(nxt) or archive_header(nxt) or header_key(nxt.lines[0]):
         return 1
     after = ctx.chunks[i + 2] if i + 2 < len(ctx.chunks) else None
-    if nxt is not None and after is not None and re.fullmatch(r"\s*[\w.-]{2,40}\s*", nxt.text) and (
-        header_key(after.lines[0]) or LABEL_LINE.match(after.lines[0]) and after.lines[0].rstrip().endswith(":")
+    if after is not None and re.fullmatch(r"\s*[\w.-]{2,40}\s*", nxt.text) and (
+        header_key(after.lines[0])
+        or LABEL_LINE.match(after.lines[0]) and after.lines[0].rstrip().endswith(":")
+        or before and before[-1] == "front_matter" and opening_title(lines[0]) and CHAPTER_PREFIX.match(after.lines[0])
     ):
-        return 2  # AO3 in a browser: "Tea for Two / crimson_tardis / Summary:"
+        return 2  # AO3 in a browser: "Tea for Two / crimson_tardis / Summary:", or under the stats "… / Chapter 3"
+    named = centred_block(chunk) or bare_label(ctx, i)  # those rules' to name
+    if i == 0 and not named and opening_title(lines[0]) and not epigraph(ctx, i) and not credit_first(ctx, i):
+        return 1  # the file's first line, alone and unpunctuated, names the story
     return 0
+
+
+def _story_starts(chunk: Chunk) -> bool:
+    """A paragraph long enough to be the story's first."""
+    return len(chunk.text) >= 100 or len(chunk.lines) >= 3
+
+
+OPENING_NOT_TITLE = lazyre.compile(r"^[\"“'‘«—–―-]|[.,;:!?…\"”’»-]$|\b(?:later|ago|before|after|earlier)$", re.IGNORECASE)
+
+
+def opening_title(text: str) -> bool:
+    """The first line of a file that reads as a title rather than as the story's first sentence.
+
+    Examples: "Lanterns For Two || Xiao x Reader", "the diamond dogs group chat", "雪の日に傘はいらない";
+    not "London, 1888", "Three weeks later", "\\"Hey.\\"" or "No."
+    """
+    text = text.strip()
+    return (
+        2 <= len(text) <= 70
+        and len(text.split()) <= 12
+        and any(ch.isalpha() for ch in text)
+        and not OPENING_NOT_TITLE.search(text)
+        and not DATE_WORDS.search(text)
+        and not LIST_ITEM_START.match(text)
+    )
+
+
+LIST_ITEM_START = lazyre.compile(r"^\s*(?:\d{1,2}[.)]|[*•])\s")
 
 
 CONTENTS = lazyre.compile(r"^\s*[*_#]*\s*(?:table\s+of\s+)?contents:?\s*[*_]*\s*$", re.IGNORECASE)
@@ -771,6 +814,22 @@ def note_signature(ctx: Context, i: int) -> int:
 
 SIGN_OFF_WORDS = r"(?:xoxo|xx+|hugs|cheers|peace|love|until\s+next\s+time|see\s+you(?:\s+soon)?|ta|thanks(?:\s+again)?)"
 SIGNED_NAME = lazyre.compile(r"[-~–—]?\s*[\w.'’@-]+(?:\s+[\w.'’@-]+){0,2}")
+
+
+def bare_signature(chunk: Chunk) -> bool:
+    """The writer's name alone under a closing note: "♥ ember", "Eure Jule", "~sparky ⚡".
+
+    Only a candidate: the tail pass makes it a note when the chunk above it is one.
+    """
+    text = chunk.text.strip()
+    return (
+        len(chunk.lines) == 1
+        and len(text) <= 30
+        and 1 <= len(text.split()) <= 3
+        and any(ch.isalpha() for ch in text)
+        and not text.endswith((".", "?", ",", ";", ":", '"', "”"))
+        and not text.startswith(('"', "“", "'", "‘"))
+    )
 
 
 def sign_off_name(ctx: Context, i: int) -> int:
