@@ -294,3 +294,15 @@ def test_a_bare_name_under_a_closing_note_signs_it(name):
 def test_a_short_last_line_of_the_story_stays_prose():
     text = f"{STORY}\n\nShe closed the door behind her.\n\nNever again\n"
     assert [b.kind for b in detect(text).detected] == ["prose", "prose", "prose"]
+
+
+@pytest.mark.parametrize("marker", ["", "Continuará...\n\n"])
+def test_a_decorated_name_closing_the_file_under_a_note_signs_it(marker):
+    text = f"{STORY}\n\n{marker}¿Y? ¿Qué les pareció? ¡Por fa dejen reviews, me hacen muy feliz!\n\n~Bulmita~\n"
+    detected = detect(text).detected
+    assert (detected[-1].kind, detected[-1].rule) == ("note", "bare_signature")
+
+
+def test_a_markdown_blockquote_note_is_a_note_not_a_quoted_post():
+    text = f"---\ntitle: Knots\n---\n\n> **Content notes:** grief, an off-page death.\n\n{STORY}\n"
+    assert [(b.first_line, b.kind) for b in detect(text).detected][-2:] == [(5, "note"), (7, "prose")]

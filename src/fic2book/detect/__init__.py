@@ -409,6 +409,8 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
             ctx.kinds[j], rules[j] = "end_matter", "end_marker"
             in_licence = False
             for k in range(j + 1, end):
+                if k == end - 1 and rules[k] == "decorated_words" and ctx.kinds[k - 1] == "note" and bare_signature(ctx.chunks[k]):
+                    ctx.kinds[k], rules[k] = "note", "bare_signature"  # "~Bulmita~" under the closing note
                 if ctx.kinds[k] != "prose" or rules[k] == "override":
                     continue
                 chunk = ctx.chunks[k]
@@ -460,6 +462,8 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
             if signed is not None and kind == "note":
                 ctx.kinds[signed], rules[signed] = "note", "bare_signature"
                 signed = None
+            if signed is None and j == end - 1 and rules[j] == "decorated_words" and bare_signature(ctx.chunks[j]):
+                signed = j  # "~Bulmita~" closing the chapter: no scene follows for it to break
             if kind in ("note", "end_matter", "scene_break") or rules[j] == "list_after_colon":
                 j -= 1
                 continue

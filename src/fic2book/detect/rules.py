@@ -346,6 +346,17 @@ ARCHIVE = lazyre.compile(
 QUOTED_POST = lazyre.compile(r"^\s*(?:>|in\s+article\s+<|on\s+.{3,60}\s+wrote:|.{1,60}\s+(?:wrote|writes|said|asked):\s*$)", re.IGNORECASE)
 
 
+def quoted_note(chunk: Chunk) -> bool:
+    """> **Author's note:** set during season one, before everything goes wrong."""
+    if not all(QUOTE_MARK.match(line) for line in chunk.lines):
+        return False
+    text = " ".join(unquote(line).strip() for line in chunk.lines).strip()
+    plain = re.sub(r"[*_]{1,3}", "", text)  # Markdown emphasis round the label
+    return bool(NOTE_LABEL.match(plain)) or bool(re.match(r"\s*content\s+(?:notes?|warnings?)\s*:", plain, re.I)) or (
+        len(plain) <= 600 and writer_talk(plain)
+    )
+
+
 def quoted_post(ctx: Context, i: int) -> int:
     """In article <x@news.example.net>, someone@example.net wrote: | >Is there a part two?"""
     chunk = ctx.chunks[i]
@@ -1487,6 +1498,7 @@ RULES: tuple[Rule, ...] = (
     Rule("yaml_field", "front_matter", "file_head", yaml_field),
     Rule("gutenberg_header", "front_matter", "file_head", gutenberg_header),
     Rule("archive_header", "front_matter", "file_head", _one(archive_header)),
+    Rule("quoted_note", "note", "file_head", _one(quoted_note)),
     Rule("quoted_post", "front_matter", "file_head", quoted_post),
     Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
