@@ -3,6 +3,8 @@ detector reads the common shapes of a story's head, body and tail."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fic2book.detect import detect
@@ -306,3 +308,17 @@ def test_a_decorated_name_closing_the_file_under_a_note_signs_it(marker):
 def test_a_markdown_blockquote_note_is_a_note_not_a_quoted_post():
     text = f"---\ntitle: Knots\n---\n\n> **Content notes:** grief, an off-page death.\n\n{STORY}\n"
     assert [(b.first_line, b.kind) for b in detect(text).detected][-2:] == [(5, "note"), (7, "prose")]
+
+
+def test_what_follows_a_contents_list_is_still_the_head():
+    # FanFiction.Net copied from a browser: the chapter list, "Next >", then the disclaimer
+    path = Path(__file__).parent / "fixtures" / "heldout5" / "naruto_ffnet_ashes.txt"
+    head = path.read_text(encoding="utf-8").split("\n")[:25]
+    kinds = {b.first_line: (b.kind, b.rule) for b in detect("\n".join(head)).detected}
+    assert kinds[6][1] == "table_of_contents" and kinds[15][0] == "front_matter" and kinds[17][0] == "front_matter"
+
+
+def test_a_disclaimer_at_a_chapter_end_is_front_matter_not_a_reply_to_a_review():
+    text = f"{STORY}\n\nA/N: Thanks for reading!\n\nDisclaimer: I still don't own Naruto. Sad face.\n\nChapter 2\n\n{STORY}\n"
+    kinds = {b.first_line: (b.kind, b.rule) for b in detect(text).detected}
+    assert kinds[5] == ("front_matter", "tail_disclaimer")

@@ -164,7 +164,12 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
         for k in range(late, len(chunks)):
             ctx.kinds[k], rules[k] = None, ""
         _forward(ctx, rules, overrides, late)
-    _contents_runs(ctx, rules)
+    after = _contents_runs(ctx, rules)
+    if after is not None and after < len(chunks):
+        # a contents list is the head's, so what follows it is read as the head again ("Next >", "Disclaimer: …")
+        for k in range(after, len(chunks)):
+            ctx.kinds[k], rules[k] = None, ""
+        _forward(ctx, rules, overrides, after)
     _tail_pass(ctx, rules)
     for k, rule in enumerate(rules):
         if rule == "list_after_colon" and k > 0:
@@ -175,13 +180,15 @@ def classify(chunks: list[Chunk], overrides: list[Override] | None = None, title
     return [Classified(c, k or "prose", r) for c, k, r in zip(chunks, ctx.kinds, rules)]
 
 
-def _contents_runs(ctx: Context, rules: list[str]) -> None:
-    """Three or more headings on consecutive lines before the story are its contents list.
+def _contents_runs(ctx: Context, rules: list[str]) -> int | None:
+    """Three or more headings on consecutive lines before the story are its contents list;
+    returns the index after the last such list, if any.
 
     Example: "1. Embers / 2. Smoke / 3. What the River Keeps": a story's own
     headings always have text between them.
     """
     first_prose = next((k for k, kind in enumerate(ctx.kinds) if kind == "prose"), len(ctx.kinds))
+    found = None
     k = 0
     while k < first_prose:
         end = k
@@ -191,7 +198,9 @@ def _contents_runs(ctx: Context, rules: list[str]) -> None:
             for j in range(k, end):
                 if rules[j] != "override":
                     ctx.kinds[j], rules[j] = "front_matter", "table_of_contents"
+            found = end
         k = max(end, k + 1)
+    return found
 
 
 def _forward(ctx: Context, rules: list[str], overrides: list[Override], start: int) -> None:

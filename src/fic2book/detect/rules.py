@@ -864,6 +864,12 @@ def _reply_name(line: str) -> str | None:
     return line.split(":", 1)[0].strip().lower() if match else None
 
 
+def tail_disclaimer(chunk: Chunk) -> bool:
+    """It rained. / Disclaimer: I still don't own Naruto. Sad face."""
+    field = header_key(chunk.lines[0])
+    return field is not None and field[0] == "Disclaimer"
+
+
 def review_reply(ctx: Context, i: int) -> int:
     """It rained all night. / Tardisgirl42: haha yes the pies will come back, they are important"""
     chunk = ctx.chunks[i]
@@ -1540,6 +1546,7 @@ RULES: tuple[Rule, ...] = (
     Rule("end_marker", "end_matter", "tail", _one(end_marker)),
     Rule("archive_chrome", "end_matter", "tail", _one(archive_chrome)),
     Rule("licence_block", "end_matter", "tail", _one(licence_block)),
+    Rule("tail_disclaimer", "front_matter", "tail", _one(tail_disclaimer)),
     Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
     Rule("signature", "note", "tail", _one(signature)),
     Rule("sign_off_name", "note", "tail", sign_off_name),
