@@ -1229,6 +1229,20 @@ def part_title(chunk: Chunk) -> bool:
     return len(chunk.lines) == 1 and bool(PART_TITLE.match(chunk.text))
 
 
+CHAPTER_SUMMARY = lazyre.compile(r"^\s*[*_#]*\s*chapter\s+summary\s*[*_]*\s*(?::\s*(?P<value>\S.*))?$", re.IGNORECASE)
+
+
+def chapter_summary(ctx: Context, i: int) -> int:
+    """Chapter 1: The Chateau / Chapter Summary / Night one. Marion makes tea. / Beau was not nervous."""
+    match = CHAPTER_SUMMARY.match(ctx.chunks[i].lines[0])
+    if not match:
+        return 0
+    if match.group("value") or len(ctx.chunks[i].lines) > 1 or i + 1 >= len(ctx.chunks):
+        return 1
+    nxt = ctx.chunks[i + 1]
+    return 2 if len(nxt.text) <= 600 and not _is_heading_line(nxt.lines[0]) else 1
+
+
 def heading_title(ctx: Context, i: int) -> int:
     """Chapter 3 / The Rain / It rained all day, and nobody came."""
     chunk = ctx.chunks[i]
@@ -1527,6 +1541,7 @@ RULES: tuple[Rule, ...] = (
     Rule("titled_heading", "heading", "any", _one(titled_heading)),
     Rule("decorated_words", "scene_break", "any", _one(decorated_words)),
     Rule("header_block", "front_matter", "any", header_block),
+    Rule("chapter_summary", "front_matter", "head", chapter_summary),
     Rule("heading_title", "heading", "any", heading_title),
     Rule("part_title", "heading", "head", _one(part_title)),
     Rule("repeated_title", "heading", "any", repeated_title),
