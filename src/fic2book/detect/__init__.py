@@ -418,7 +418,8 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
             ctx.kinds[j], rules[j] = "end_matter", "end_marker"
             in_licence = False
             for k in range(j + 1, end):
-                if k == end - 1 and rules[k] == "decorated_words" and ctx.kinds[k - 1] == "note" and bare_signature(ctx.chunks[k]):
+                chrome_below = all(archive_chrome(c) or end_marker(c) for c in ctx.chunks[k + 1 : end])
+                if chrome_below and rules[k] == "decorated_words" and ctx.kinds[k - 1] == "note" and bare_signature(ctx.chunks[k]):
                     ctx.kinds[k], rules[k] = "note", "bare_signature"  # "~Bulmita~" under the closing note
                 if ctx.kinds[k] != "prose" or rules[k] == "override":
                     continue
@@ -471,7 +472,8 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
             if signed is not None and kind == "note":
                 ctx.kinds[signed], rules[signed] = "note", "bare_signature"
                 signed = None
-            if signed is None and j == end - 1 and rules[j] == "decorated_words" and bare_signature(ctx.chunks[j]):
+            last = all(ctx.kinds[k] == "end_matter" for k in range(j + 1, end))  # only the site's chrome below
+            if signed is None and last and rules[j] == "decorated_words" and bare_signature(ctx.chunks[j]):
                 signed = j  # "~Bulmita~" closing the chapter: no scene follows for it to break
             if kind in ("note", "end_matter", "scene_break") or rules[j] == "list_after_colon":
                 j -= 1
@@ -484,7 +486,7 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
                     rules[j] = rule.name
                     break
             else:
-                if signed is None and j == end - 1 and bare_signature(ctx.chunks[j]):
+                if signed is None and last and bare_signature(ctx.chunks[j]):
                     signed = j
                     j -= 1
                     continue

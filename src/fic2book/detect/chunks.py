@@ -180,6 +180,12 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
         return chunks
     if is_header_run(run):
         return [Chunk((line,), start + i) for i, line in enumerate(run)]
+    cut = next((i for i in range(1, len(run)) if _chapter_line(run[i])), None)
+    if cut is not None and (not run[cut - 1].rstrip().endswith((".", "!", "?", '"', "”")) or any(map(_chapter_line, run[:cut]))):
+        cut = None  # under a title, a contents entry or a header line it is a list, not a new chapter
+    if cut is not None:
+        # "Patroclus turned around." / "Chapter 3: Nyx — 150 words": a chapter opens under the last line
+        return _split_run(start, run[:cut], width) + _split_run(start + cut, run[cut:], width)
     indented = _indented_paragraphs(start, run)
     if indented is not None:
         return indented
@@ -188,6 +194,19 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
     if all(len(line.strip()) <= SHORT_LINE for line in run):
         return [Chunk(tuple(run), start)]
     return [Chunk((line,), start + i) for i, line in enumerate(run)]
+
+
+def _chapter_line(line: str) -> bool:
+    """"Chapter 3: Nyx — 150 words": a numbered chapter word opening a line of its own."""
+    from .rules import CHAPTER_HEADING, _sentence_like
+
+    return bool(CHAPTER_HEADING.match(line) and STRONG_CHAPTER.match(line)) and not _sentence_like(line)
+
+
+STRONG_CHAPTER = lazyre.compile(
+    r"^\W{0,6}(?:chapter|chap\.?|ch\.|part|cap[ií]tulo|chapitre|kapitel|capitolo|глава|rozdział|hoofdstuk)\b", re.IGNORECASE
+)
+"""The words that open a chapter and little else; "Day 3" and "Entry 114:" also open diary lines."""
 
 
 SECTION_LABEL = lazyre.compile(

@@ -906,7 +906,13 @@ CHROME = lazyre.compile(
     r"|last\s+(?:edited|updated|modified)\b.*|reactions?\s*:.*|reply\s+with\s+quote|multi-?quote|quote|like|bookmark"
     r"|words\s*:\s*[\d.,]+\s*k?|continue\s+reading(?:\s+(?:the\s+)?next\s+(?:part|chapter))?|(?:add\s+to\s+)?(?:library|reading\s+list)"
     r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*|[«‹<←]+\s*prev(?:ious)?\b.*\bnext\s*[»›>→]+"
-    r"|.*\band\s+\d[\d,]*\s+more\s+users\b.*|.*\bleft\s+kudos\s+on\s+this\s+work\b.*)\s*$",
+    r"|.*\band\s+\d[\d,]*\s+more\s+users\b.*|.*\bleft\s+kudos\s+on\s+this\s+work\b.*"
+    # a page's own foot: "< Prev", "Next >", "[ Back to Fiction ] [ Home ]", "Page last updated 08/21/2006"
+    r"|[«‹<←]+\s*(?:prev(?:ious)?|back)\b.{0,30}|.{0,30}\bnext\s*[»›>→]+"
+    r"|(?:\[\s*(?:back\s+to\s+[^\]]{1,30}|home|index|fiction|stories|top|next[^\]]{0,20}|prev[^\]]{0,20})\s*\]\s*){1,6}"
+    r"|\(?\s*(?:this\s+)?(?:page|file|story|site)\s+last\s+(?:edited|updated|modified|revised)\b.*"
+    r"|this\s+(?:story|fic|work)\s+(?:is\s+|was\s+)?archived\s+at\b.*"
+    r"|.*\bback\s+to\s+(?:the\s+)?(?:fanfic\s+|fiction\s+)?(?:index|fiction|stories|home|main\s+page)\b.*)\s*$",
     re.IGNORECASE,
 )
 
@@ -1023,13 +1029,13 @@ NUMBER_WORDS = (
     r"|unico|unica|único|única|unique"
 )
 CHAPTER_WORDS = (
-    r"chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|scene|entry|day"
+    r"chapter|chap\.?|ch\.?|part|pt\.|book|volume|vol\.|section|act|episode|session|scene|entry|day"
     r"|cap[ií]tulo|cap\.|chapitre|kapitel|capitolo|parte|partie|teil|libro|livre|buch|tomo|episodio|épisode"
     r"|глава|гл\.|часть|том|rozdział|hoofdstuk|kapitola|luku"
 )
 CHAPTER_HEADING = lazyre.compile(
     rf"""^\s*[^\w\s"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*
-        (?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS}|the\s+(?:{NUMBER_WORDS}))\b[.:]?
+        (?:\#\s*|no\.\s*)?(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS}|the\s+(?:{NUMBER_WORDS}))\b[.:]?
         (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[^\w\s]{{0,6}}$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1062,7 +1068,7 @@ def _sentence_like(text: str) -> bool:
 
 CHAPTER_PREFIX = lazyre.compile(
     rf"^\s*[^\w\s\"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*"
-    rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?(?P<rest>.*)$",
+    rf"(?:\#\s*|no\.\s*)?(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS})\b[.:]?(?P<rest>.*)$",
     re.IGNORECASE,
 )
 
@@ -1481,12 +1487,12 @@ def _title_block(ctx: Context, i: int, count: int) -> bool:
 # ---- end matter
 
 END_MARKER = lazyre.compile(
-    r"""^\s*[\[(（*~=_-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
+    r"""^\s*[\[(（*~=_—–―-]*\s*(?:tbc|t\.b\.c|to\s+be\s+continued|continued\s+in\s+.{1,60}|the\s+end|fin|finis|finite|end|owari
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
         |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|wordt\s+vervolgd|ciąg\s+dalszy\s+nastąpi|continuerà|fortsättning\s+följer|devam\s+edecek|c[ôo]n\s+ti[ếe]p|end\s+(?:of\s+)?part\s*[\w/]*
-        |tbc\s+in\s+.{1,40}|-30-|end\s+(?:of\s+)?file|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり)\s*[.!?…\])）*~=_-]*
-        (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_-]*\s*$""",
+        |tbc\s+in\s+.{1,40}|-30-|end\s+(?:of\s+)?file|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり|see\s+you\s+space\s+cowboy)\s*[.!?…\])）*~=_—–―-]*
+        (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_—–―-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 GUTENBERG_END = lazyre.compile(
