@@ -9,7 +9,7 @@ import pytest
 
 from fic2book.detect import detect
 from fic2book.detect.chunks import chunk_lines
-from fic2book.detect.rules import RULES
+from fic2book.detect.rules import RULES, header_key
 from fic2book.model import EndMatter, Note, Para, SceneBreak, text_of
 
 
@@ -322,3 +322,68 @@ def test_a_disclaimer_at_a_chapter_end_is_front_matter_not_a_reply_to_a_review()
     text = f"{STORY}\n\nA/N: Thanks for reading!\n\nDisclaimer: I still don't own Naruto. Sad face.\n\nChapter 2\n\n{STORY}\n"
     kinds = {b.first_line: (b.kind, b.rule) for b in detect(text).detected}
     assert kinds[5] == ("front_matter", "tail_disclaimer")
+
+
+def kinds_by_line(text: str) -> dict[int, str]:
+    return {n: b.kind for b in detect(text).detected for n in range(b.first_line, b.last_line + 1)}
+
+
+@pytest.mark.parametrize("line", ["-ˋˏ ༻❁༺ ˎˊ-", "⋆ ˚｡⋆୨୧˚ ˚｡⋆"])
+def test_breaks_drawn_with_modifier_letters_and_foreign_digits(line):
+    assert kinds_by_line(f"{STORY}\n\n{line}\n\n{STORY}\n")[3] == "scene_break"
+
+
+def test_a_lone_x_between_paragraphs_is_a_break_but_not_under_a_note():
+    assert kinds_by_line(f"{STORY}\n\nx\n\n{STORY}\n")[3] == "scene_break"
+    assert kinds_by_line(f"{STORY}\n\nThanks for reading, loves!\n\nx\n")[5] != "scene_break"
+
+
+@pytest.mark.parametrize(
+    "head, kind",
+    [("(y/n) = your name\n(f/c) = favourite colour", "front_matter"),
+     ("SUBTEXT DISCLAIMER: This story assumes a loving relationship.", "front_matter"), ("A/N: Okay, some housekeeping.", "note")],
+)
+def test_header_lines_in_their_many_spellings(head, kind):
+    assert kinds_by_line(f"{head}\n\n{STORY}\n")[1] == kind
+
+
+def test_a_key_may_shout():
+    assert header_key("disclaimer!!: this is about the CHARACTERS") == ("Disclaimer", "this is about the CHARACTERS")
+
+
+def fixture_head(name: str, lines: int) -> dict[int, str]:
+    path = next((Path(__file__).parent / "fixtures").glob(f"*/{name}.txt"))
+    return kinds_by_line("\n".join(path.read_text(encoding="utf-8-sig").split("\n")[:lines]))
+
+
+def test_story_notes_label_a_note_not_a_keyword_field():
+    lines = fixture_head("lost_efiction_the-numbers-station", 30)  # eFiction: "Story Notes:" under the stats
+    assert lines[14] == lines[15] == "note"
+
+
+def test_a_disclaimer_closing_the_last_chapter_is_end_matter():
+    text = f"{STORY}\n\nThe End\n\nDisclaimer: All publicly recognizable characters are the property of their owners.\n"
+    assert kinds_by_line(text)[5] == "end_matter"
+
+
+def test_two_contents_entries_over_next_are_the_chapter_list():
+    lines = fixture_head("kurokonobasket_ffn_ignite", 40)  # FanFiction.Net: "1. Shadow / 2. Light / Next >"
+    assert lines[7] == lines[8] == lines[9] == lines[13] == "front_matter"
+
+
+@pytest.mark.parametrize("foot", ["< Prev\n\nReview", "[ Back to Fiction ] [ Home ]", "Page last updated 08/21/2006",
+                                  "(this file last revised 2 May 2004)", "This story archived at http://www.example.net/viewstory.php?sid=1"])
+def test_the_page_foot_is_end_matter(foot):
+    lines = kinds_by_line(f"{STORY}\n\nThe End\n\n{foot}\n")
+    assert all(lines[n] == "end_matter" for n in lines if n >= 5), lines
+
+
+@pytest.mark.parametrize("mark", ["— end —", "SEE YOU SPACE COWBOY..."])
+def test_more_end_marks(mark):
+    assert kinds_by_line(f"{STORY}\n\n{mark}\n")[3] == "end_matter"
+
+
+def test_a_chapter_line_under_a_paragraph_opens_a_chapter():
+    text = f"{STORY}\nPatroclus turned around.\nChapter 3: Nyx — 150 words\nChapter Text\n{STORY}\n"
+    structure = detect(text)
+    assert [text_of(c.title) for c in structure.chapters][-1].startswith("Chapter 3: Nyx")

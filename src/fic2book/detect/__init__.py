@@ -48,6 +48,7 @@ from .rules import (
     archive_chrome,
     archive_header,
     bare_signature,
+    disclaimer_field,
     header_block,
     table_of_contents,
     attribution,
@@ -194,7 +195,9 @@ def _contents_runs(ctx: Context, rules: list[str]) -> int | None:
         end = k
         while end < first_prose and ctx.kinds[end] == "heading" and (end == k or ctx.adjacent(end)):
             end += 1
-        if end - k >= 3:
+        # two entries will do over the site's "Next >": FanFiction.Net's chapter list of a two-chapter story
+        nav_below = end < len(ctx.chunks) and ctx.adjacent(end) and (archive_header(ctx.chunks[end]) or archive_chrome(ctx.chunks[end]))
+        if end - k >= 3 or end - k == 2 and nav_below:
             for j in range(k, end):
                 if rules[j] != "override":
                     ctx.kinds[j], rules[j] = "front_matter", "table_of_contents"
@@ -430,6 +433,9 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
                     ctx.kinds[k], rules[k] = "end_matter", "licence_block"
                 elif end_marker(chunk) or archive_chrome(chunk):
                     ctx.kinds[k], rules[k] = "end_matter", "end_marker" if end_marker(chunk) else "archive_chrome"
+                elif disclaimer_field(chunk):  # the next chapter's boilerplate, or the archive's footer
+                    more = "heading" in ctx.kinds[k + 1 :]
+                    ctx.kinds[k], rules[k] = ("front_matter", "tail_disclaimer") if more else ("end_matter", "closing_disclaimer")
                 else:
                     ctx.kinds[k], rules[k] = "note", "after_the_end"
             return j

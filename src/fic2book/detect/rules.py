@@ -22,6 +22,7 @@ Prose is the catch-all and is not a rule.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -133,8 +134,12 @@ DISPLAY_FIELDS = frozenset(
 (disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
 HEADER_LINE = lazyre.compile(
-    r"^\s*(?P<open>\[)?[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
+    r"^\s*(?P<open>\[)?[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?!{0,3}[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
 )
+
+
+KEY_MODIFIERS = frozenset({"story", "general", "subtext", "content", "standard", "usual", "additional", "main", "fic", "other", "series", "violence", "sex"})
+"""Words that narrow a known key without changing what it is: "Story Rating:", "Content Warnings:"."""
 
 
 def header_key(line: str) -> tuple[str, str] | None:
@@ -144,6 +149,9 @@ def header_key(line: str) -> tuple[str, str] | None:
         return None
     key = match.group("key").strip().lower().replace("’", "'")
     label = HEADER_KEYS.get(key) or HEADER_KEYS.get(key.rstrip("s"))
+    words = key.split()
+    if label is None and 2 <= len(words) <= 3 and (match.group("key").isupper() or words[0] in KEY_MODIFIERS):
+        label = HEADER_KEYS.get(words[-1]) or HEADER_KEYS.get(words[-1].rstrip("s"))  # "SUBTEXT DISCLAIMER:"
     value = (match.group("value") or "").strip()
     if label is None and key in ("chapter", "part", "kapitel", "capítulo", "capitulo", "chapitre", "capitolo", "глава"):
         # "Chapter: 4/?" counts the chapters; "Chapter: The Rain" would be a heading
@@ -156,6 +164,14 @@ def header_key(line: str) -> tuple[str, str] | None:
             return None
         value = value[:-1].strip()
     return label, value
+
+
+READER_KEY = lazyre.compile(r"^\s*[(\[]?(?!a/n\b)[a-z]{1,2}/[a-z]{1,2}[)\]]?\s*[=:–—-]\s*\S.{0,40}$", re.IGNORECASE)
+
+
+def reader_key(chunk: Chunk) -> bool:
+    """(y/n) = your name | (e/c) = eye colour"""
+    return all(READER_KEY.match(line) for line in chunk.lines)
 
 
 def is_header_run(run: Sequence[str]) -> bool:
@@ -252,6 +268,8 @@ def _keyword_field(line: str) -> bool:
     words = line.split()
     if len(words) < 2 or len(line) > 160 or line.rstrip().endswith((".", '"', "”")) or ":" in words[0]:
         return False
+    if line.strip().rstrip(":").strip().lower() in NOTE_LABELS:
+        return False  # "Story Notes:" labels a note
     for n in (3, 2, 1):
         key = " ".join(words[:n]).lower()
         if len(words) > n and key in HEADER_KEYS and HEADER_KEYS[key] not in MAIL_ONLY and words[0][:1].isupper():
@@ -528,7 +546,7 @@ def centred_block(chunk: Chunk) -> bool:
 LABEL_LINE = lazyre.compile(r"^\s*[*_#=~-]*\s*(?P<label>[^\W\d_](?:[^\W\d_]|['’ /.]){1,28}?)\s*:?\s*[*_#=~-]*\s*$")
 NOTE_LABELS = frozenset({
     "notes", "note", "author's note", "author's notes", "authors note", "authors notes", "a/n", "an", "end notes",
-    "chapter notes", "chapter end notes", "work notes", "review replies", "replies to reviews", "reviews", "replies",
+    "chapter notes", "chapter end notes", "work notes", "story notes", "author notes", "review replies", "replies to reviews", "reviews", "replies",
     "review responses", "responses to reviews", "review answers", "reviewer replies", "shout-outs", "shoutouts",
     # other languages: Portuguese, Spanish, French, German, Italian, Russian
     "notas do autor", "notas da autora", "nota do autor", "nota da autora", "notas iniciais", "notas finais",
@@ -864,10 +882,20 @@ def _reply_name(line: str) -> str | None:
     return line.split(":", 1)[0].strip().lower() if match else None
 
 
-def tail_disclaimer(chunk: Chunk) -> bool:
-    """It rained. / Disclaimer: I still don't own Naruto. Sad face."""
+def disclaimer_field(chunk: Chunk) -> bool:
+    """Disclaimer: not mine."""
     field = header_key(chunk.lines[0])
     return field is not None and field[0] == "Disclaimer"
+
+
+def tail_disclaimer(ctx: Context, i: int) -> int:
+    """It rained. / Disclaimer: I still don't own Naruto. Sad face. / Chapter 2 / It snowed."""
+    return int(disclaimer_field(ctx.chunks[i]) and "heading" in ctx.kinds[i + 1 :])  # the next chapter's boilerplate
+
+
+def closing_disclaimer(ctx: Context, i: int) -> int:
+    """It rained. / Disclaimer: All publicly recognizable characters are the property of their owners."""
+    return int(disclaimer_field(ctx.chunks[i]) and "heading" not in ctx.kinds[i + 1 :])  # the archive's footer
 
 
 def review_reply(ctx: Context, i: int) -> int:
@@ -971,10 +999,17 @@ QUOTES = lazyre.compile(r"[\"'“”‘’«»()]")
 SPEECH_MARKS = lazyre.compile(r"^[.…?!\s]+$")
 
 
+def _undecorated(line: str) -> str:
+    """``line`` without the modifier letters and foreign digits that decorate breaks: "-ˋˏ ༻❁༺ ˎˊ-", "⋆˚｡⋆୨୧˚｡⋆"."""
+    if line.isascii():
+        return line
+    return "".join(ch for ch in line if not (unicodedata.category(ch) == "Lm" or not ch.isascii() and ch.isdigit()))
+
+
 def symbol_line(chunk: Chunk) -> bool:
     """* * *"""
     line = chunk.lines[0].strip()
-    if len(chunk.lines) != 1 or not SYMBOLS_ONLY.match(line):
+    if len(chunk.lines) != 1 or not SYMBOLS_ONLY.match(_undecorated(line) or line):
         return False
     # "..." or "?!" alone is a character's silence or reaction, not a break; ">" alone is
     # the empty line of a Markdown blockquote
@@ -1000,6 +1035,13 @@ def decorated_break(chunk: Chunk) -> bool:
     letters = [c for c in line if c.isalnum()]
     # "xXx", "oOo", "-o0o-": mixed case or digits, or symbols around the letters; "xxx" alone
     return len(set(letters)) > 1 or len(letters) < len(line) or bool(re.fullmatch(r"[xX]{3,}", line))
+
+
+def lone_x(ctx: Context, i: int) -> int:
+    """It rained all night and nobody in the house slept. / x / Something moved at the corner of his mouth."""
+    if ctx.chunks[i].text.strip() != "x" or ctx.prev_kind(i) != "prose" or i + 1 >= len(ctx.chunks):
+        return 0
+    return int(len(ctx.chunks[i + 1].text) >= 40)  # between two paragraphs; under a note it is a kiss
 
 
 LAUGHTER = frozenset({"ha", "he", "hi", "ho", "hu", "la", "na", "no", "mu", "ya", "yo", "ah", "oh", "eh", "wa", "ba", "bo", "da", "ra"})
@@ -1529,6 +1571,7 @@ RULES: tuple[Rule, ...] = (
     Rule("spaced_label", "front_matter", "file_head", spaced_label),
     Rule("header_field", "front_matter", "head", _one(header_field)),
     Rule("header_continuation", "front_matter", "head", header_continuation),
+    Rule("reader_key", "front_matter", "head", _one(reader_key)),
     Rule("keyword_fields", "front_matter", "head", keyword_fields),
     Rule("label_note", "note", "any", label_note),
     Rule("note_label", "note", "any", _one(note_label)),
@@ -1537,6 +1580,7 @@ RULES: tuple[Rule, ...] = (
     Rule("symbol_line", "scene_break", "any", _one(symbol_line)),
     Rule("decorated_break", "scene_break", "any", _one(decorated_break)),
     Rule("centred_ornament", "scene_break", "any", _one(centred_ornament)),
+    Rule("lone_x", "scene_break", "any", lone_x),
     Rule("table_of_contents", "front_matter", "file_head", table_of_contents),
     Rule("chapter_heading", "heading", "any", _one(chapter_heading)),
     Rule("named_heading", "heading", "any", _one(named_heading)),
@@ -1567,7 +1611,8 @@ RULES: tuple[Rule, ...] = (
     Rule("end_marker", "end_matter", "tail", _one(end_marker)),
     Rule("archive_chrome", "end_matter", "tail", _one(archive_chrome)),
     Rule("licence_block", "end_matter", "tail", _one(licence_block)),
-    Rule("tail_disclaimer", "front_matter", "tail", _one(tail_disclaimer)),
+    Rule("tail_disclaimer", "front_matter", "tail", tail_disclaimer),
+    Rule("closing_disclaimer", "end_matter", "tail", closing_disclaimer),
     Rule("closing_chatter", "note", "tail", _one(closing_chatter)),
     Rule("signature", "note", "tail", _one(signature)),
     Rule("sign_off_name", "note", "tail", sign_off_name),
