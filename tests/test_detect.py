@@ -387,3 +387,22 @@ def test_a_chapter_line_under_a_paragraph_opens_a_chapter():
     text = f"{STORY}\nPatroclus turned around.\nChapter 3: Nyx — 150 words\nChapter Text\n{STORY}\n"
     structure = detect(text)
     assert [text_of(c.title) for c in structure.chapters][-1].startswith("Chapter 3: Nyx")
+
+
+@pytest.mark.parametrize(
+    "name, lines",
+    [("sixofcrows_gdocs_what-the-hands-remember", (1, 2, 3)), ("straykids_wattpad_catcafeonthesecondfloor", (1, 2, 3, 4)),
+     ("loreolympus_wattpad_pinkinthegardenofthedead", (1, 2, 3)), ("lacasadepapel_wattpad_la-isla", (1, 2))],
+)
+def test_the_first_block_names_the_story(name, lines):
+    kinds = fixture_head(name, 12)
+    assert all(kinds[n] == "front_matter" for n in lines), kinds
+
+
+def test_a_first_block_of_prose_stays_prose():
+    text = f"Harry woke to rain.\nHe did not get up.\nNot for hours.\n\n{STORY}\n"
+    assert set(kinds_by_line(text).values()) == {"prose"}
+
+
+def test_numbered_chapter_lines_with_a_wattpad_arrow():
+    assert kinds_by_line(f"{STORY}\n\n02 ▸ the hook\n\n{STORY}\n")[3] == "heading"

@@ -460,6 +460,31 @@ def _story_starts(chunk: Chunk) -> bool:
     return len(chunk.text) >= 100 or len(chunk.lines) >= 3
 
 
+META_SIGNAL = lazyre.compile(
+    r"\brated\s+[A-Z0-9+-]{1,5}\b|\b\d[\d,.]*\s*k?\s+words\b|(?<![\w.])@[\w.]{2,}|\s\|\|?\s|(?:^|\s)#[^\W\d]\S*"
+    r"|\bspoilers?\b|\b(?:one[- ]?shots?|drabbles?|ficlets?|fanfic(?:tion)?|x\s+reader|reader[- ]insert)\b"
+    r"|\b(?:started|posted|written|updated|finished)\s*:",
+    re.IGNORECASE,
+)
+"""What marks a line as a story's particulars rather than its prose: a rating, a word count, a handle, tags."""
+
+
+def head_block(ctx: Context, i: int) -> int:
+    """What the Hands Remember | kanej week 2017 — day 3: hands | rated T | ~1,300 words / It rained all day."""
+    if any(k not in (None, "front_matter") for k in ctx.kinds[:i]) or not all(ctx.adjacent(k) for k in range(1, i + 1)):
+        return 0  # only the file's first lines, up to the first blank line or heading
+    end = 1
+    while end < len(ctx.chunks) and ctx.adjacent(end) and not _is_heading_line(ctx.chunks[end].lines[0]):
+        end += 1
+    lines = [line.strip() for chunk in ctx.chunks[:end] for line in chunk.lines]
+    if len(lines) > 5 or end >= len(ctx.chunks) or any(len(line) > 250 for line in lines):
+        return 0
+    if not (opening_title(lines[0]) or " | " in lines[0]):
+        return 0
+    signal = any(META_SIGNAL.search(line) or header_key(line) or byline_name(line) for line in lines)
+    return 1 if signal and not epigraph(ctx, i) else 0
+
+
 OPENING_NOT_TITLE = lazyre.compile(r"^[\"“'‘«—–―-]|[.,;:!?…\"”’»-]$|\b(?:later|ago|before|after|earlier)$", re.IGNORECASE)
 
 
@@ -472,7 +497,7 @@ def opening_title(text: str) -> bool:
     text = text.strip()
     return (
         2 <= len(text) <= 70
-        and len(text.split()) <= 12
+        and len(text.split()) <= 16
         and any(ch.isalpha() for ch in text)
         and not OPENING_NOT_TITLE.search(text)
         and not DATE_WORDS.search(text)
@@ -1215,8 +1240,12 @@ def numbered_heading(chunk: Chunk) -> bool:
         return False
     if NUMBERED_HEADING.match(line) or ((line.strip().isupper() or line.strip().istitle()) and NUMBER_WORD_LINE.match(line)):
         return True
-    titled = NUMBER_TITLE.match(line)
+    titled = NUMBER_TITLE.match(line) or DECORATED_NUMBER_TITLE.match(line)
     return bool(titled) and len(titled.group("title").split()) <= 8 and _title_like(titled.group("title"))
+
+
+DECORATED_NUMBER_TITLE = lazyre.compile(r"^\s*(?:0\d|\d{1,3})\s*[▸►▶»›·•|]\s*(?P<title>[^\W_].{0,60})$")
+"""Wattpad's and Tumblr's chapter lines, in lower case as often as not: "01 ▸ soonie, doongie, dori"."""
 
 
 POV_HEADING = lazyre.compile(
@@ -1596,6 +1625,7 @@ RULES: tuple[Rule, ...] = (
     Rule("part_title", "heading", "head", _one(part_title)),
     Rule("repeated_title", "heading", "any", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
+    Rule("head_block", "front_matter", "file_head", head_block),
     Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("byline", "front_matter", "file_head", _one(byline)),
     Rule("bare_label", "front_matter", "file_head", bare_label),
