@@ -406,3 +406,27 @@ def test_a_first_block_of_prose_stays_prose():
 
 def test_numbered_chapter_lines_with_a_wattpad_arrow():
     assert kinds_by_line(f"{STORY}\n\n02 ▸ the hook\n\n{STORY}\n")[3] == "heading"
+
+
+def test_wattpad_chapter_furniture():
+    text = (
+        "Summer in Holmes Chapel (Harry Styles fanfic)\nby xohazzasgirlxo\n\nChapter 1 - The Bakery\n\n"
+        f"Dedicated to niallsprincess_\n\n(picture of Ava on the side ---->)\n\n{STORY}\n"
+    )
+    lines = kinds_by_line(text)
+    assert (lines[4], lines[6], lines[8], lines[10]) == ("heading", "front_matter", "note", "prose")
+
+
+def test_a_one_shot_title_under_its_book_is_a_heading():
+    text = f"One Shots || La Casa de Papel\n@riotokio_forever\n\nTokio x Río — La isla\n\n{STORY}\n"
+    assert kinds_by_line(text)[4] == "heading"
+
+
+def test_a_dedication_like_sentence_under_a_heading_is_prose():
+    assert kinds_by_line(f"Chapter 1\n\nTo the left of the door stood a coat rack.\n\n{STORY}\n")[3] == "prose"
+
+
+def test_particulars_under_a_chapter_heading():
+    text = f"Chapter 1\n\nRequested by @ghoulqueen_77\nWord count: 1,318\n⚠ warning: mentions of blood ⚠\n\n{STORY}\n"
+    lines = kinds_by_line(text)
+    assert lines[3] == lines[4] == lines[5] == "front_matter" and lines[7] == "prose"

@@ -463,7 +463,7 @@ def _story_starts(chunk: Chunk) -> bool:
 META_SIGNAL = lazyre.compile(
     r"\brated\s+[A-Z0-9+-]{1,5}\b|\b\d[\d,.]*\s*k?\s+words\b|(?<![\w.])@[\w.]{2,}|\s\|\|?\s|(?:^|\s)#[^\W\d]\S*"
     r"|\bspoilers?\b|\b(?:one[- ]?shots?|drabbles?|ficlets?|fanfic(?:tion)?|x\s+reader|reader[- ]insert)\b"
-    r"|\b(?:started|posted|written|updated|finished)\s*:",
+    r"|\b(?:started|posted|written|updated|finished)\s*:|\b(?:translat(?:ed|ion)|tradu[çc][ãa]o|traducci[óo]n|traduction|übersetzung|перевод)\b",
     re.IGNORECASE,
 )
 """What marks a line as a story's particulars rather than its prose: a rating, a word count, a handle, tags."""
@@ -475,14 +475,28 @@ def head_block(ctx: Context, i: int) -> int:
         return 0  # only the file's first lines, up to the first blank line or heading
     end = 1
     while end < len(ctx.chunks) and ctx.adjacent(end) and not _is_heading_line(ctx.chunks[end].lines[0]):
+        if writer_talk(ctx.chunks[end].text):
+            break  # the writer's hello under the particulars is a note
         end += 1
+    if i >= end:
+        return 0
     lines = [line.strip() for chunk in ctx.chunks[:end] for line in chunk.lines]
-    if len(lines) > 5 or end >= len(ctx.chunks) or any(len(line) > 250 for line in lines):
+    if len(lines) > 8 or end >= len(ctx.chunks) or any(len(line) > 250 for line in lines):
         return 0
     if not (opening_title(lines[0]) or " | " in lines[0]):
         return 0
     signal = any(META_SIGNAL.search(line) or header_key(line) or byline_name(line) for line in lines)
     return 1 if signal and not epigraph(ctx, i) else 0
+
+
+def chapter_particulars(ctx: Context, i: int) -> int:
+    """Chapter 1 / Requested by @ghoulqueen_77 | Word count: 1,318 | ⚠ warning: mentions of blood ⚠ / It rained."""
+    lines = [line.strip() for line in ctx.chunks[i].lines]
+    if ctx.prev_kind(i) != "heading" or not 2 <= len(lines) <= 6 or any(len(line) > 200 for line in lines):
+        return 0
+    fields = sum(1 for line in lines if header_key(line))
+    marked = sum(1 for line in lines if header_key(line) or META_SIGNAL.search(line) or byline_name(line))
+    return int(fields >= 1 and 3 * marked >= 2 * len(lines))
 
 
 OPENING_NOT_TITLE = lazyre.compile(r"^[\"“'‘«—–―-]|[.,;:!?…\"”’»-]$|\b(?:later|ago|before|after|earlier)$", re.IGNORECASE)
@@ -686,6 +700,39 @@ def dedication_line(ctx: Context, i: int) -> int:
     if len(chunk.lines) != 1 or not DEDICATION.match(chunk.text) or len(chunk.text.split()) > 20:
         return 0
     return 1 if ctx.prev_kind(i) == "front_matter" or i == 0 else 0
+
+
+PAIRING = lazyre.compile(r"[^\W\d_][\w.'’-]*\s+[x×]\s+(?:[^\W\d_][\w.'’-]*|\(?y/n\)?)", re.IGNORECASE)
+
+
+def pairing_title(ctx: Context, i: int) -> int:
+    """One Shots || La Casa de Papel / Tokio x Río — La isla / El mar hacía un ruido que Tokio no conocía."""
+    chunk = ctx.chunks[i]
+    before = ctx.kinds[:i]
+    if not before or any(k != "front_matter" for k in before) or len(chunk.lines) != 1 or i + 1 >= len(ctx.chunks):
+        return 0  # a one-shot's title under its book's: the book's particulars above, the story below
+    return int(opening_title(chunk.text) and bool(PAIRING.search(chunk.text)))
+
+
+CHAPTER_DEDICATION = lazyre.compile(r"^\s*dedicated\s+to\s+\S.{0,80}$", re.IGNORECASE)
+
+
+def chapter_dedication(ctx: Context, i: int) -> int:
+    """Chapter 1 - The Bakery / Dedicated to niallsprincess_"""
+    chunk = ctx.chunks[i]
+    return int(len(chunk.lines) == 1 and ctx.prev_kind(i) == "heading" and bool(CHAPTER_DEDICATION.match(chunk.text)))
+
+
+MEDIA_POINTER = lazyre.compile(
+    r"^\s*[(\[]?[^()\[\]]{0,60}\b(?:on\s+the\s+(?:side|right|top)|(?:pic|picture|photo|gif|video|song)\s+(?:above|on\s+top))"
+    r"[^()\[\]]{0,20}(?:-*>|→|⟶|👉|👆|⬆|↑)?\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def media_pointer(chunk: Chunk) -> bool:
+    """(picture of Ava on the side ---->)"""
+    return len(chunk.lines) == 1 and bool(MEDIA_POINTER.match(chunk.text))
 
 
 DISCLAIMER_TEXT = lazyre.compile(
@@ -1632,6 +1679,10 @@ RULES: tuple[Rule, ...] = (
     Rule("header_sandwich", "front_matter", "file_head", header_sandwich),
     Rule("header_preface", "front_matter", "file_head", header_preface),
     Rule("dedication_line", "front_matter", "file_head", dedication_line),
+    Rule("pairing_title", "heading", "file_head", pairing_title),
+    Rule("chapter_dedication", "front_matter", "head", chapter_dedication),
+    Rule("chapter_particulars", "front_matter", "head", chapter_particulars),
+    Rule("media_pointer", "note", "head", _one(media_pointer)),
     Rule("disclaimer_text", "front_matter", "file_head", disclaimer_text),
     Rule("credit_first", "epigraph", "section_head", credit_first),
     Rule("note_continuation", "note", "head", note_continuation),
