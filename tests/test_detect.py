@@ -430,3 +430,20 @@ def test_particulars_under_a_chapter_heading():
     text = f"Chapter 1\n\nRequested by @ghoulqueen_77\nWord count: 1,318\n⚠ warning: mentions of blood ⚠\n\n{STORY}\n"
     lines = kinds_by_line(text)
     assert lines[3] == lines[4] == lines[5] == "front_matter" and lines[7] == "prose"
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["No mourners.\nNo funerals.\n— the Dregs",
+     '"Every spark needs something to burn. See that they are given nothing."\n— from the private papers of Plutarch Heavensbee',
+     '"The road remembers every foot that walks it, and forgives most of them." — old Shire saying'],
+)
+def test_quotations_credited_in_lower_case_are_epigraphs(head):
+    text = f"Title: A Story\nRating: T\n\n{head}\n\n{STORY}\n\n{STORY}\n"
+    lines = kinds_by_line(text)
+    assert all(lines[n] == "epigraph" for n in range(4, 4 + head.count("\n") + 1)), lines
+
+
+def test_an_end_mark_under_the_last_line_is_not_a_credit():
+    text = f"{STORY}\n\nJarvis, for the first time in his existence, did not answer.\n\n-TBC-\n"
+    assert kinds_by_line(text)[5] == "end_matter"

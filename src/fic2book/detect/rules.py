@@ -1443,6 +1443,8 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
     dash-led line of a few words is a credit even in lower case ("— old proverb").
     """
     text = line.strip()
+    if END_MARKER.match(text):
+        return False  # "-TBC-" ends the chapter; it credits no one
     if closing_a_quote and DASH_LED.match(text) and 0 < len(text.split()) <= 13 and not text.endswith(("?", "!")):
         return True
     if closing_a_quote and re.fullmatch(r"[^,.!?;:]{3,40},\s+[\"“'‘]?[A-Z][^.!?;]{1,60}", text):
@@ -1543,7 +1545,8 @@ def epigraph(ctx: Context, i: int) -> int:
     """So close, so close / And still so far / Jon McLaughlin / He sat at his desk and waited for the phone."""
     first = ctx.chunks[i]
     credit = INLINE_CREDIT.match(first.text) if len(first.lines) == 1 else None
-    if credit and credit.group("who")[:1].isupper() and len(credit.group("who").split()) <= 10 and not credit.group("who").rstrip().endswith(("?", "!")) and _story_follows(ctx, i + 1):
+    who = credit.group("who").strip() if credit else ""
+    if credit and (who[:1].isupper() or len(who.split()) <= 6 and not re.search(r"[.!?]", who)) and len(who.split()) <= 10 and not credit.group("who").rstrip().endswith(("?", "!")) and _story_follows(ctx, i + 1):
         return 1
     best = 0
     lines = 0
@@ -1555,7 +1558,8 @@ def epigraph(ctx: Context, i: int) -> int:
         if chunk.joined and not blockquote:
             break  # hard-wrapped prose is never verse
         body = tuple(unquote(ln) for ln in chunk.lines)
-        if j > i and len(body) == 1 and attribution(body[0]) and (lines >= 2 or DASH_LED.match(body[0]) or not _name_like(body[0])):
+        closing = lines >= 1 and bool(DASH_LED.match(body[0]))  # a dash-led line under a quotation credits it
+        if j > i and len(body) == 1 and attribution(body[0], closing_a_quote=closing) and (lines >= 2 or DASH_LED.match(body[0]) or not _name_like(body[0])):
             if _story_follows(ctx, j + 1):
                 best = j - i + 1
             if DASH_LED.match(body[0]) or ctx.chunks[j].line == ctx.chunks[j - 1].last_line + 1:
@@ -1578,7 +1582,7 @@ def epigraph(ctx: Context, i: int) -> int:
         # one long quotation directly above its dash-led attribution
         credited = (
             len(body) == 1 and len(body[0]) <= 300 and j + 1 < len(ctx.chunks) and ctx.chunks[j + 1].line == chunk.last_line + 1
-            and DASH_LED.match(ctx.chunks[j + 1].text) is not None and attribution(ctx.chunks[j + 1].text)
+            and DASH_LED.match(ctx.chunks[j + 1].text) is not None and attribution(ctx.chunks[j + 1].text, closing_a_quote=True)
         )
         if not (all(_verse_like(ln) for ln in chunk.lines) or (quoted or credited) and lines == 0):
             break
@@ -1598,6 +1602,8 @@ def _title_block(ctx: Context, i: int, count: int) -> bool:
     lines = [ln for c in ctx.chunks[i : i + count] for ln in c.lines]
     if any(byline_name(ln) or ARCHIVE.search(ln) or header_key(ln) or " | " in ln for ln in lines):
         return True
+    if len(lines) >= 2 and DASH_LED.match(unquote(lines[-1])):
+        return False  # "No mourners. / No funerals. / — the Dregs": short lines, but credited
     # a page's furniture is words in ones and twos ("Capítulos 8", "Sep 19, 2019"); verse has lines
     return 2 * sum(len(ln.split()) <= 2 for ln in lines) > len(lines)
 
