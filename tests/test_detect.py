@@ -447,3 +447,24 @@ def test_quotations_credited_in_lower_case_are_epigraphs(head):
 def test_an_end_mark_under_the_last_line_is_not_a_credit():
     text = f"{STORY}\n\nJarvis, for the first time in his existence, did not answer.\n\n-TBC-\n"
     assert kinds_by_line(text)[5] == "end_matter"
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Thanks to Jo P. for the lightning-fast beta and for knowing what a fan belt looks like.",
+     "For tallow_and_brass in the Hogswatch Exchange 2008! I hope this is the right sort of something.",
+     "[AN] Okay, chapter 22 is shorter, it was originally the second half of this one.",
+     "i think about them every day of my life. anyway!! reblogs > likes if you enjoyed"],
+)
+def test_more_ways_writers_talk(note):
+    assert kinds_by_line(f"{STORY}\n\n{note}\n")[3] == "note"
+
+
+def test_a_reblog_button_is_chrome_but_a_plea_for_reblogs_is_the_writer():
+    assert kinds_by_line(f"{STORY}\n\nThe End\n\nReblog\n")[5] == "end_matter"
+    assert kinds_by_line(f"{STORY}\n\nreblogs > likes if you want more of my feelings!! 🌿\n")[3] == "note"
+
+
+def test_a_sharing_licence_at_the_end_is_end_matter():
+    text = f"{STORY}\n\nThe End\n\nYou are free to share this story for non-commercial purposes, provided you credit the author.\n"
+    assert kinds_by_line(text)[5] == "end_matter"

@@ -181,7 +181,9 @@ def _split_run(start: int, run: list[str], width: int) -> list[Chunk]:
     if is_header_run(run):
         return [Chunk((line,), start + i) for i, line in enumerate(run)]
     cut = next((i for i in range(1, len(run)) if _chapter_line(run[i])), None)
-    if cut is not None and (not run[cut - 1].rstrip().endswith((".", "!", "?", '"', "”")) or any(map(_chapter_line, run[:cut]))):
+    ended = run[cut - 1].rstrip().endswith((".", "!", "?", '"', "”")) if cut is not None else False
+    ao3 = cut is not None and cut + 1 < len(run) and bool(SECTION_LABEL.match(run[cut + 1]))  # "Chapter 2: … / Chapter Text"
+    if cut is not None and (not (ended or ao3) or any(map(_chapter_line, run[:cut]))):
         cut = None  # under a title, a contents entry or a header line it is a list, not a new chapter
     if cut is not None:
         # "Patroclus turned around." / "Chapter 3: Nyx — 150 words": a chapter opens under the last line

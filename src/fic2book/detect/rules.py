@@ -795,7 +795,7 @@ NOTE_LABEL = lazyre.compile(
           |примечани[ея](?:\s+автора|\s+к\s+(?:части|главе))?|от\s+автора
           |nota\s+de\s+la\s+autora|nota\s+del\s+autor|opmerking(?:\s+van\s+de\s+(?:schrijver|auteur|schrijfster))?|noot\s+van\s+de\s+(?:schrijver|auteur)
           |od\s+autor(?:ki|a)|notka(?:\s+autor(?:ki|a))?|nota\s+dell['’]autric?e|n\.\s*d\.\s*a\.|författarens\s+(?:anmärkning|kommentar)|yazar(?:ın)?\s+notu|[\w.-]{2,20}['’]s?\s+(?:note|notes|n/a)|あとがき|後書き|作者より)
-        \s*(?::|\.(?=\s)|-|–|—|\))""",
+        \s*(?::|\.(?=\s)|-|–|—|\)|\](?=\s))""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -841,13 +841,15 @@ STRONG_TALK = lazyre.compile(
         |review\s+repl(?:y|ies)|replies\s+to\s+(?:the\s+)?reviews|(?:thanks|thank\s+you)\s+to\s+\S+(?:\s+\S+)?\s+for\s+(?:the\s+)?beta
         |questa\s+storia|esta\s+historia|cette\s+histoire|diese\s+geschichte|dieses\s+kapitel|questo\s+capitolo|este\s+cap[ií]tulo|ce\s+chapitre
         |\b(?:challenge|exchange|prompt)\s+(?:thread|entry|response|fic|community)|(?:written|posted)\s+for\s+(?:the\s+)?\S+(?:\s+\S+){0,3}\s+(?:challenge|exchange|fest|big\s*bang|week|prompt)
+        |reblogs?\s*>\s*likes|(?:thanks|thank\s+you)\s+to\s+\S+(?:\s+\S+)?\s+for\s+(?:the\s+|a\s+)?[\w-]+\s+beta
+        |^\s*for\s+\S+(?:\s+\S+)?\s+(?:in|for)\s+(?:the\s+)?.{0,40}\b(?:exchange|challenge|fest|swap|big\s*bang|ficathon)\b
         |grazie\s+mille|gracias\s+(?:por|a\s+(?:todos|todas|mi))|merci\s+(?:à|a|pour|de\s+(?:lire|votre))|danke\s+(?:für|an)|obrigad[oa]\s+(?:por|a\s+tod))""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = lazyre.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
         |one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
-        |housekeeping|typos?|mistakes|thanks|thank\s+you|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
+        |housekeeping|typos?|mistakes|thanks|thank\s+(?:you|u)|thanku|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
         |feedback|concrit|c\s*&\s*c|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -999,7 +1001,7 @@ def bracketed_aside(chunk: Chunk) -> bool:
 CHROME = lazyre.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
-    r"|\d[\d,]*\s+notes|reblog.*|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
+    r"|\d[\d,]*\s+notes|reblog(?:s|ged)?(?:\s*\(\d[\d,]*\))?|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
     r"|[«‹<←]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>→]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
     r"|you\s+must\s+be\s+logged\s+in.*|this\s+entry\s+was\s+originally\s+posted\s+at.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
@@ -1626,7 +1628,7 @@ LICENCE = lazyre.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
     r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv|egroups|onelist\.com|topica\.com|groups\.google|googlegroups|yahoo!?\s*groups|groups\.yahoo"
-    r"|drop\s+by\s+the\s+archive\s+and\s+comment",
+    r"|drop\s+by\s+the\s+archive\s+and\s+comment|(?:you\s+are\s+)?free\s+to\s+(?:share|distribute|archive|repost)\b",
     re.IGNORECASE,
 )
 
