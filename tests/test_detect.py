@@ -468,3 +468,24 @@ def test_a_reblog_button_is_chrome_but_a_plea_for_reblogs_is_the_writer():
 def test_a_sharing_licence_at_the_end_is_end_matter():
     text = f"{STORY}\n\nThe End\n\nYou are free to share this story for non-commercial purposes, provided you credit the author.\n"
     assert kinds_by_line(text)[5] == "end_matter"
+
+
+def test_an_ao3_preface_as_a_markdown_table():
+    text = (
+        "Rating: | Teen And Up Audiences  \n---|---  \nFandom: | Star Wars  \n\n### Summary\n\nA frozen moon.\n\n"
+        f"### Notes\n\nContent notes, because I know some of you need them.\n\n{STORY}\n"
+    )
+    structure = detect(text)
+    fields = {f.label: f.value for f, _line in structure.fields}
+    assert fields["Rating"] == "Teen And Up Audiences" and fields["Fandom"] == "Star Wars"
+    lines = kinds_by_line(text)
+    assert lines[2] == "front_matter" and lines[9] == lines[11] == "note"
+
+
+def test_a_lower_case_song_credit_under_sung_lines():
+    text = (
+        "Chapter 7: voicemail\n\n♪ i'll leave the hallway light on, just in case\n♪ you find your way back home before morning\n"
+        f"lyrics: hallway light by june & the lanterns\n\n{STORY}\n\n{STORY}\n"
+    )
+    lines = kinds_by_line(text)
+    assert lines[3] == lines[4] == lines[5] == "epigraph"

@@ -637,7 +637,8 @@ def _front_matter_field(item: Classified, prev: Classified | None, fields: list[
         return False
     continuing = item.rule in ("header_continuation", "bare_label", "spaced_label") and fields and prev is not None
     new_label = LABEL_LINE.match(text) and header_key(LABEL_LINE.match(text).group("label") + ":")  # type: ignore[union-attr]
-    if continuing and prev.kind == "front_matter" and fields[-1][1] <= chunk.line and not new_label:
+    ruled = not any(ch.isalnum() for ch in text)  # "---|---" under a Markdown table's first row
+    if continuing and prev.kind == "front_matter" and fields[-1][1] <= chunk.line and not new_label and not ruled:
         field_, line = fields[-1]
         if field_.label in DISPLAY_FIELDS and prev.rule in ("header_field", "header_continuation", "bare_label", "spaced_label", "yaml_field", "archive_header"):
             joiner = "\n" if field_.label == "Summary" and field_.value else " "

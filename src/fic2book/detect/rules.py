@@ -153,6 +153,8 @@ def header_key(line: str) -> tuple[str, str] | None:
     if label is None and 2 <= len(words) <= 3 and (match.group("key").isupper() or words[0] in KEY_MODIFIERS):
         label = HEADER_KEYS.get(words[-1]) or HEADER_KEYS.get(words[-1].rstrip("s"))  # "SUBTEXT DISCLAIMER:"
     value = (match.group("value") or "").strip()
+    if value.startswith("|"):
+        value = value[1:].strip()  # a Markdown table's cell: "Rating: | Teen And Up Audiences"
     if label is None and key in ("chapter", "part", "kapitel", "capítulo", "capitulo", "chapitre", "capitolo", "глава"):
         # "Chapter: 4/?" counts the chapters; "Chapter: The Rain" would be a heading
         if re.fullmatch(r"\d{1,3}\s*(?:/|of|de|von|из)\s*(?:\d{1,3}|\?+)\]?", value, re.IGNORECASE):
@@ -622,8 +624,9 @@ def bare_label(ctx: Context, i: int) -> int:
             break
         if indented and not INDENTED.match(ctx.chunks[end].lines[0]) or title and text.strip().casefold() == title:
             break  # an archive indents what a label holds; the title again opens the story
-        if LABEL_LINE.match(text) and text.strip().lower().rstrip(":") in NOTE_LABELS:
-            bounded = True
+        label_match = LABEL_LINE.match(text)
+        if label_match and label_match.group("label").strip().lower().replace("’", "'") in NOTE_LABELS:
+            bounded = True  # "Notes:", "### Notes": the next label's own section
             break
         if end > i + 1 and epigraph(ctx, end) >= 2:
             break  # the note ends where the story's epigraph begins
@@ -1086,7 +1089,9 @@ def symbol_line(chunk: Chunk) -> bool:
     if len(chunk.lines) != 1 or not SYMBOLS_ONLY.match(_undecorated(line) or line):
         return False
     # "..." or "?!" alone is a character's silence or reaction, not a break; ">" alone is
-    # the empty line of a Markdown blockquote
+    # the empty line of a Markdown blockquote; "---|---" rules a Markdown table's head
+    if re.fullmatch(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?", line):
+        return False
     return not QUOTES.search(line) and not SPEECH_MARKS.match(line) and not re.fullmatch(r">+", line)
 
 
@@ -1447,6 +1452,8 @@ def attribution(line: str, *, closing_a_quote: bool = False) -> bool:
     text = line.strip()
     if END_MARKER.match(text):
         return False  # "-TBC-" ends the chapter; it credits no one
+    if closing_a_quote and SONG_CREDIT.match(text) or SONG_CREDIT.match(text) and re.search(r"\bby\s+\S", text, re.IGNORECASE):
+        return True  # "lyrics: hallway light by june & the lanterns", in lower case as often as not
     if closing_a_quote and DASH_LED.match(text) and 0 < len(text.split()) <= 13 and not text.endswith(("?", "!")):
         return True
     if closing_a_quote and re.fullmatch(r"[^,.!?;:]{3,40},\s+[\"“'‘]?[A-Z][^.!?;]{1,60}", text):
