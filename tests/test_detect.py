@@ -489,3 +489,9 @@ def test_a_lower_case_song_credit_under_sung_lines():
     )
     lines = kinds_by_line(text)
     assert lines[3] == lines[4] == lines[5] == "epigraph"
+
+
+@pytest.mark.parametrize("line, kind", [("-Mikasa-", "heading"), ("~The Doctor~", "heading"), ("-Meanwhile-", "scene_break"),
+                                        ("~Owari~", "end_matter"), ("*Move.*", "prose")])
+def test_a_decorated_name_between_scenes_is_a_pov_heading(line, kind):
+    assert kinds_by_line(f"{STORY}\n\n{line}\n\n{STORY}\n")[3] == kind

@@ -1224,6 +1224,22 @@ def decorated_words(chunk: Chunk) -> bool:
     return len(words) <= (1 if thin else 3)
 
 
+POV_NAME = lazyre.compile(r"^\s*[~=-]{1,3}\s*(?P<name>[A-Z][^\W\d_]*(?:['’.][^\W\d_]+)*(?:\s+[A-Z][^\W\d_'’.]*){0,2})\s*[~=-]{1,3}\s*$")
+TRANSITIONS = frozenset(
+    "later meanwhile flashback present past now earlier elsewhere then morning evening night afternoon today tomorrow "
+    "yesterday before after end beginning interlude memories dream dreams outside inside home".split()
+)
+
+
+def pov_name(ctx: Context, i: int) -> int:
+    """It rained all night, and nobody in the house slept; Eren paced, and Armin read until the candle died. / -Mikasa- / She found him at the wall at dawn, as she always did."""
+    match = POV_NAME.match(ctx.chunks[i].text) if len(ctx.chunks[i].lines) == 1 else None
+    if not match or i + 1 >= len(ctx.chunks) or len(ctx.chunks[i + 1].text) < 40 or END_MARKER.match(match.group("name")):
+        return 0  # a name decorated alone under the last note signs it; "~Fin~" ends the story
+    words = match.group("name").lower().split()
+    return int(not any(w.strip(".") in TRANSITIONS for w in words) and words[0] not in ("the", "a") or len(words) == 2 and words[0] == "the" and words[1] not in TRANSITIONS)
+
+
 def header_block(ctx: Context, i: int) -> int:
     """The rain went on all night, and nobody in the house slept. / From: dana@example.edu | Newsgroups: alt.tv.x-files.creative | Subject: Part 2/2"""
     if not header_key(ctx.chunks[i].lines[0]):
@@ -1680,6 +1696,7 @@ RULES: tuple[Rule, ...] = (
     Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
     Rule("pov_heading", "heading", "any", _one(pov_heading)),
     Rule("titled_heading", "heading", "any", _one(titled_heading)),
+    Rule("pov_name", "heading", "any", pov_name),
     Rule("decorated_words", "scene_break", "any", _one(decorated_words)),
     Rule("header_block", "front_matter", "any", header_block),
     Rule("chapter_summary", "front_matter", "head", chapter_summary),
