@@ -47,9 +47,9 @@ def test_fixture_reads_as_labelled(story):
 
 
 HELDOUT = {folder.name: sorted(folder.glob("*.txt")) for folder in sorted((ROOT / "tests" / "fixtures").glob("heldout*"))}
-# A blind set that has not reached the targets: its floor is the score measured
-# after the general fixes of 2026-11-21, so a regression fails here.
-FLOORS = {"heldout5": (0.97, 0.96)}
+# A blind set that has not reached the targets gets a floor just under its score, so a
+# regression fails here; every set reaches them now.
+FLOORS: dict[str, tuple[float, float]] = {}
 
 
 @pytest.mark.parametrize("corpus", ["tuned", *HELDOUT])
