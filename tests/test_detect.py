@@ -495,3 +495,27 @@ def test_a_lower_case_song_credit_under_sung_lines():
                                         ("~Owari~", "end_matter"), ("*Move.*", "prose")])
 def test_a_decorated_name_between_scenes_is_a_pov_heading(line, kind):
     assert kinds_by_line(f"{STORY}\n\n{line}\n\n{STORY}\n")[3] == kind
+
+
+@pytest.mark.parametrize("line", ["+1", "+ One", "+1. Iroh", "#6 - + One"])
+def test_the_plus_one_of_a_five_times_story_is_a_heading(line):
+    assert kinds_by_line(f"5.\n\n{STORY}\n\n{line}\n\n{STORY}\n")[5] == "heading"
+
+
+def test_a_lone_roman_one_is_a_heading_only_when_two_follows():
+    assert kinds_by_line(f"I\n\n{STORY}\n\nII\n\n{STORY}\n")[1] == "heading"
+    assert kinds_by_line(f"{STORY}\n\nI\n\n{STORY}\n")[3] == "prose"
+
+
+def test_notas_de_la_autora_label_a_note_not_a_header_value():
+    text = f"Título: Lluvia de otoño\nAutora: kagome_chan\nNotas de la autora: ¡Hola a todos! Este es mi primer fic largo.\n\n{STORY}\n"
+    assert kinds_by_line(text)[3] == "note"
+
+
+def test_a_mailing_list_footer_takes_its_rule_and_tagline():
+    text = (
+        f"{STORY}\n\n-- \nKate R.\n\n___________________________\nSENTINEL-ANGST -- fiction for fans of The Sentinel\n"
+        'To unsubscribe send "SIGNOFF SENTINEL-ANGST" to LISTSERV@LISTSERV.AOL.COM\n'
+    )
+    lines = kinds_by_line(text)
+    assert (lines[3], lines[4], lines[6], lines[7], lines[8]) == ("note", "note", "end_matter", "end_matter", "end_matter")

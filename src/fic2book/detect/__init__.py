@@ -414,7 +414,11 @@ def _after_the_end(ctx: Context, rules: list[str], end: int) -> int:
             for k in range(j, end):
                 if rules[k] != "override" and ctx.kinds[k] in ("prose", "scene_break"):
                     # a mailing list's own footer under the signature is end matter
-                    in_footer = in_footer or k > j and (bool(LIST_FOOTER.search(ctx.chunks[k].text)) or archive_chrome(ctx.chunks[k]))
+                    here = ctx.chunks[k]
+                    # a rule two lines above the footer, or the list's tagline right above it, is the footer's already
+                    reach = 3 if not any(ch.isalnum() for ch in here.text) else 2 if len(here.text) <= 80 else 1
+                    ahead = ctx.chunks[k : min(end, k + reach)]
+                    in_footer = in_footer or k > j and any(LIST_FOOTER.search(c.text) or archive_chrome(c) for c in ahead)
                     ctx.kinds[k], rules[k] = ("end_matter", "licence_block") if in_footer else ("note", "signature_block")
             return _after_the_end(ctx, rules, j)
         if ctx.kinds[j] == "prose" and rules[j] != "override" and end_marker(ctx.chunks[j]):

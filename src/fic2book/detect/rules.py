@@ -796,7 +796,7 @@ NOTE_LABEL = lazyre.compile(
           |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
           |notes?\s+de\s+l['’]auteure?|anmerkung(?:en)?(?:\s+der\s+autorin|\s+des\s+autors)?|vorwort|nachwort
           |примечани[ея](?:\s+автора|\s+к\s+(?:части|главе))?|от\s+автора
-          |nota\s+de\s+la\s+autora|nota\s+del\s+autor|opmerking(?:\s+van\s+de\s+(?:schrijver|auteur|schrijfster))?|noot\s+van\s+de\s+(?:schrijver|auteur)
+          |notas?\s+de\s+la\s+autora|notas?\s+del\s+autor|opmerking(?:\s+van\s+de\s+(?:schrijver|auteur|schrijfster))?|noot\s+van\s+de\s+(?:schrijver|auteur)
           |od\s+autor(?:ki|a)|notka(?:\s+autor(?:ki|a))?|nota\s+dell['’]autric?e|n\.\s*d\.\s*a\.|författarens\s+(?:anmärkning|kommentar)|yazar(?:ın)?\s+notu|[\w.-]{2,20}['’]s?\s+(?:note|notes|n/a)|あとがき|後書き|作者より)
         \s*(?::|\.(?=\s)|-|–|—|\)|\](?=\s))""",
     re.IGNORECASE | re.VERBOSE,
@@ -1171,6 +1171,8 @@ NUMBERED_HEADING = lazyre.compile(
     r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*(?!30-)\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$|^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xvi{0,3}|xix|xx)\.\s*$"
     r"|^\s*[*_]{0,3}\s*#\d{1,3}\s*[—–:.-]\s*[^\W\d_][^.!?]{0,50}?[*_]{0,3}\s*$"
+    # the "+1" of a "five times … and one time" story: "+1", "+ One", "+1. Iroh", "#6 - + One"
+    r"|^\s*[*_]{0,3}\s*(?:#\d{1,2}\s*[—–:.-]\s*)?\+\s*(?:1|[Oo]ne|ONE)\b[.:)]?(?:\s+[^\W\d_][^.!?]{0,50})?[*_]{0,3}\s*$"
 )
 MARKDOWN_HEADING = lazyre.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{0,80}\]\s*$")
 
@@ -1316,6 +1318,13 @@ def numbered_heading(chunk: Chunk) -> bool:
 
 DECORATED_NUMBER_TITLE = lazyre.compile(r"^\s*(?:0\d|\d{1,3})\s*[▸►▶»›·•|]\s*(?P<title>[^\W_].{0,60})$")
 """Wattpad's and Tumblr's chapter lines, in lower case as often as not: "01 ▸ soonie, doongie, dori"."""
+
+
+def roman_one(ctx: Context, i: int) -> int:
+    """I / It rained all day. / II / It snowed."""
+    if ctx.chunks[i].text.strip() != "I":
+        return 0  # the pronoun alone is a line too; the numeral has a "II" to come
+    return int(any(c.text.strip() in ("II", "II.") for c in ctx.chunks[i + 1 : i + 400]))
 
 
 POV_HEADING = lazyre.compile(
@@ -1692,6 +1701,7 @@ RULES: tuple[Rule, ...] = (
     Rule("chapter_heading", "heading", "any", _one(chapter_heading)),
     Rule("named_heading", "heading", "any", _one(named_heading)),
     Rule("numbered_heading", "heading", "any", _one(numbered_heading)),
+    Rule("roman_one", "heading", "any", roman_one),
     Rule("markdown_title", "front_matter", "file_head", markdown_title),
     Rule("markdown_heading", "heading", "any", _one(markdown_heading)),
     Rule("pov_heading", "heading", "any", _one(pov_heading)),
