@@ -519,3 +519,63 @@ def test_a_mailing_list_footer_takes_its_rule_and_tagline():
     )
     lines = kinds_by_line(text)
     assert (lines[3], lines[4], lines[6], lines[7], lines[8]) == ("note", "note", "end_matter", "end_matter", "end_matter")
+
+
+def test_a_word_document_story_under_a_centred_title_is_prose():
+    text = (
+        "                              The Quiet Watch\n                              by E. M. Hartwell\n"
+        "                         for Margaret, who asked for Archie\n"
+        + "".join(f"\t{STORY} Paragraph {n}.\n" for n in range(8))
+    )
+    structure = detect(text)
+    lines = kinds_by_line(text)
+    assert [lines[n] for n in (1, 2, 3)] == ["front_matter"] * 3 and all(lines[n] == "prose" for n in range(4, 12))
+    fields = {f.label: f.value for f, _line in structure.fields}
+    assert fields.get("Title") == "The Quiet Watch" and fields.get("Author") == "E. M. Hartwell"
+
+
+def test_a_second_post_in_one_file_is_a_header_again():
+    text = (
+        f"{STORY}\n\ncontinued in part 2\n\n-- \nJo\n\n-----------------------------\n"
+        "ONElist: where the world talks. http://www.onelist.com\n-----------------------------\n\n"
+        'From: "J. Okafor" <jokafor@mindspring.com>\nTo: pretender_fic@onelist.com\n'
+        "Subject: [pretender_fic] FIC: Paper Birds 2/2 (PG)\nDate: Sun, 9 May 1999 19:11:20 -0400\n\n"
+        f"PAPER BIRDS\nPart Two\n\n{STORY}\n"
+    )
+    lines = kinds_by_line(text)
+    assert (lines[8], lines[9], lines[12], lines[15]) == ("end_matter", "end_matter", "front_matter", "front_matter")
+
+
+def test_a_quoted_email_in_the_story_is_not_a_header():
+    text = f"{STORY}\n\nFrom: Walter Skinner\nTo: Fox Mulder\nSubject: Your expense report\nDate: Monday\n\n{STORY}\n"
+    assert kinds_by_line(text)[3] == "prose"
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Спасибо, что дочитали! Буду очень рада отзывам.", "Haiii gimana part 1?? Maaf kalau alurnya lambat hehe.",
+     "Wrote this at about three in the morning after a vindaloo that I am still regretting."],
+)
+def test_writer_talk_in_more_languages_and_moods(note):
+    assert kinds_by_line(f"{STORY}\n\n{note}\n")[3] == "note"
+
+
+def test_more_head_and_foot_lines():
+    head = "⚠️ WARNING: bxb, AU, OOC\nTokyo Revengers © Ken Wakui. Alur cerita punya aku!\n\n"
+    lines = kinds_by_line(f"{head}{STORY}\n\nto be continue...\n\n(Post a new comment)\n")
+    assert (lines[1], lines[2], lines[6], lines[8]) == ("front_matter", "front_matter", "end_matter", "end_matter")
+
+
+def test_a_numbered_list_under_its_title_is_not_a_heading():
+    text = f"{STORY}\n\nGRILLED CHEESE\n1. Cheese goes INSIDE.\n2. Ask Dad.\n\n{STORY}\n"
+    assert set(kinds_by_line(text).values()) == {"prose"}
+
+
+def test_a_note_in_a_hard_wrapped_header_runs_on_to_the_blank_line():
+    text = (
+        "Title: Cold Comfort\nAuthor: Maggie H.\nNotes: This first went out to the list in 1999 and a few people asked\n"
+        "me to put it somewhere more permanent, so here it is, lightly dusted.\nThanks to Jan, who caught the worst of it then and is\n"
+        f"still catching them now.\n\nPart One\n\n{STORY}\n"
+    )
+    lines = kinds_by_line(text)
+    assert all(lines[n] == "note" for n in range(3, 7)) and lines[8] == "heading"

@@ -394,7 +394,7 @@ AFTER_THE_END = 8
 """How many paragraphs may follow "The End" and still be the author talking."""
 
 
-LIST_FOOTER = lazyre.compile(r"unsubscribe|yahoo!?\s*groups|groups\.yahoo|listserv|majordomo|\bsponsor\b", re.IGNORECASE)
+LIST_FOOTER = lazyre.compile(r"unsubscribe|yahoo!?\s*groups|groups\.yahoo|listserv|majordomo|\bsponsor\b|onelist|egroups|topica", re.IGNORECASE)
 """What a mailing list appends under the author's signature."""
 
 

@@ -29,7 +29,7 @@ from typing import Literal
 
 from .. import lazyre
 from ..model import LineKind
-from .chunks import RULE_LINE, Chunk
+from .chunks import CENTRED_INDENT, RULE_LINE, Chunk
 
 Where = Literal["file_head", "head", "section_head", "tail", "any"]
 
@@ -134,7 +134,7 @@ DISPLAY_FIELDS = frozenset(
 (disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
 HEADER_LINE = lazyre.compile(
-    r"^\s*(?P<open>\[)?[*_]*(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?!{0,3}[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
+    r"^\s*(?P<open>\[)?[*_]*(?:[^\w\s\[\]<>#(\"“'‘-]{1,3}\s*)?(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?!{0,3}[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
 )
 
 
@@ -242,13 +242,19 @@ def header_continuation(ctx: Context, i: int) -> int:
     if ctx.prev_kind(i) != "front_matter" or not ctx.adjacent(i) or len(chunk.lines) != 1:
         return 0
     line = chunk.lines[0]
-    if re.match(r"^(?:\t| {2,})\S", line):
-        return 1  # indented values, as archive downloads write them
     above = ctx.chunks[i - 1].lines[-1]
+    if re.match(r"^(?:\t| {2,})\S", line) and len(line.strip()) <= 300:
+        # indented values, as archive downloads write them: under a label or another value,
+        # not the first paragraph of a story typed in Word under its centred title
+        centred = len(above) - len(above.lstrip(" ")) >= CENTRED_INDENT
+        if header_key(above) or above.rstrip().endswith(":") or ARCHIVE.search(above) or INDENTED.match(above) and not centred:
+            return 1
     if above.rstrip().endswith(":") and (header_key(above) or ARCHIVE.search(above)) and len(line.strip()) <= 200:
         return 1  # "Kudos:" then "203": the value on the line under its label
     if _is_heading_line(line) or NOTE_LABEL.match(line) or pov_heading(chunk) or symbol_line(chunk):
         return 0
+    if (byline_name(line) or DEDICATION.match(line)) and not header_key(above):
+        return 0  # "by E. M. Hartwell", "for Margaret" under a title: the author, the dedication; not more title
     prev = ctx.chunks[i - 1].lines[-1]
     field_ = header_key(prev)
     if field_ is not None and not field_[1]:
@@ -487,18 +493,25 @@ def head_block(ctx: Context, i: int) -> int:
         return 0
     if not (opening_title(lines[0]) or " | " in lines[0]):
         return 0
-    signal = any(META_SIGNAL.search(line) or header_key(line) or byline_name(line) for line in lines)
+    signal = any(META_SIGNAL.search(line) or header_key(line) or byline_name(line) or DEDICATION.match(line) for line in lines[1:]) or (
+        META_SIGNAL.search(lines[0]) or header_key(lines[0])
+    )
     return 1 if signal and not epigraph(ctx, i) else 0
 
 
 def chapter_particulars(ctx: Context, i: int) -> int:
     """Chapter 1 / Requested by @ghoulqueen_77 | Word count: 1,318 | ⚠ warning: mentions of blood ⚠ / It rained."""
-    lines = [line.strip() for line in ctx.chunks[i].lines]
-    if ctx.prev_kind(i) != "heading" or not 2 <= len(lines) <= 6 or any(len(line) > 200 for line in lines):
+    if ctx.prev_kind(i) != "heading":
+        return 0
+    end = i + 1  # the block under the heading, one chunk or a header run split line by line
+    while end < len(ctx.chunks) and ctx.adjacent(end) and end - i < 6:
+        end += 1
+    lines = [line.strip() for chunk in ctx.chunks[i:end] for line in chunk.lines]
+    if not 2 <= len(lines) <= 6 or any(len(line) > 200 for line in lines):
         return 0
     fields = sum(1 for line in lines if header_key(line))
     marked = sum(1 for line in lines if header_key(line) or META_SIGNAL.search(line) or byline_name(line))
-    return int(fields >= 1 and 3 * marked >= 2 * len(lines))
+    return end - i if fields >= 1 and 3 * marked >= 2 * len(lines) else 0
 
 
 OPENING_NOT_TITLE = lazyre.compile(r"^[\"“'‘«—–―-]|[.,;:!?…\"”’»-]$|\b(?:later|ago|before|after|earlier)$", re.IGNORECASE)
@@ -671,6 +684,17 @@ def note_continuation(ctx: Context, i: int) -> int:
     """A/N: Some housekeeping first. / Second, this is unbeta'd. / Enjoy! / Fred was alive."""
     if ctx.prev_kind(i) != "note":
         return 0
+    # "Notes: This first went out to the list in 1999 and a few people asked / me to put it …": in a
+    # header block split line by line, the lines run on under the note until a blank line or a field
+    run = 0
+    while i + run < len(ctx.chunks) and run < 8 and ctx.adjacent(i + run) and len(ctx.chunks[i + run].lines) == 1:
+        line = ctx.chunks[i + run].lines[0]
+        chunk = ctx.chunks[i + run]
+        if header_key(line) or _is_heading_line(line) or symbol_line(chunk) or licence_block(chunk) or archive_chrome(chunk) or len(line) > 100:
+            break
+        run += 1
+    if run and (i + run >= len(ctx.chunks) or not ctx.adjacent(i + run)) and ctx.chunks[i - 1].lines[-1].rstrip()[-1:] not in ".!?":
+        return run
     last = 0
     quiet = 0
     for j in range(i, min(len(ctx.chunks), i + 6)):
@@ -741,7 +765,7 @@ def media_pointer(chunk: Chunk) -> bool:
 DISCLAIMER_TEXT = lazyre.compile(
     r"\b(?:are|is)\s+(?:the\s+)?(?:property|copyright|trademarks?)\s+of|not[- ]for[- ]profit|no\s+(?:money|profit)\s+is\s+(?:being\s+)?made"
     r"|(?:please\s+)?don['’]?t\s+sue|no\s+infringement|(?:i|we)\s+(?:don['’]?t|do\s+not)\s+own|(?:all\s+)?characters\s+belong\s+to"
-    r"|\b(?:are|is)\s+(?:©|\(c\))|(?:not|n['’]t)\s+making\s+(?:any\s+)?money"
+    r"|\b(?:are|is)\s+(?:©|\(c\))|^[^.!?]{2,60}\s©\s*[A-Z]|(?:not|n['’]t)\s+making\s+(?:any\s+)?money"
     r"|no\s+money\s+(?:changes\s+hands|is\s+made)|(?:standard\s+)?disclaimers?\s+apply|\b(?:is|are)\s*n['’]?o?t\s+mine\b"
     r"|(?:i|we)\s+own\s+nothing|(?:i|we)\s+make\s+no\s+money|(?:they|characters|all\s+of\s+them|everything|it\s+all)\s+belongs?\s+to\s+(?:[A-Z]|\d{4})"
     r"|^\s*rated\s+(?:g|pg(?:-?13)?|r|nc-?17|t|m|k\+?|ma|e|teen|mature|explicit)\b",
@@ -846,6 +870,9 @@ STRONG_TALK = lazyre.compile(
         |\b(?:challenge|exchange|prompt)\s+(?:thread|entry|response|fic|community)|(?:written|posted)\s+for\s+(?:the\s+)?\S+(?:\s+\S+){0,3}\s+(?:challenge|exchange|fest|big\s*bang|week|prompt)
         |reblogs?\s*>\s*likes|(?:thanks|thank\s+you)\s+to\s+\S+(?:\s+\S+)?\s+for\s+(?:the\s+|a\s+)?[\w-]+\s+beta
         |^\s*for\s+\S+(?:\s+\S+)?\s+(?:in|for)\s+(?:the\s+)?.{0,40}\b(?:exchange|challenge|fest|swap|big\s*bang|ficathon)\b
+        |спасибо,?\s+что\s+(?:дочитали|прочитали|читаете)|буду\s+(?:очень\s+)?рад[аы]?\s+(?:вашим\s+)?отзывам|жду\s+(?:ваших\s+)?отзывов
+        |jangan\s+lupa\s+(?:vote|komen|voment)|vote\s*(?:&|dan|n)\s*komen|makasih\s+(?:udah|sudah)\s+baca|terima\s+kasih\s+(?:sudah|telah)\s+membaca|gimana\s+(?:part|chapter|bab)
+        |^\s*(?:i\s+)?wrote\s+this\s+(?:at|in|on|for|after|because|during|while|ages|years|last)\b|\bset\s+(?:sometime\s+|somewhere\s+)?(?:in|during|after|before)\s+(?:series|season|s\d|book|the\s+(?:series|season|episode))
         |grazie\s+mille|gracias\s+(?:por|a\s+(?:todos|todas|mi))|merci\s+(?:à|a|pour|de\s+(?:lire|votre))|danke\s+(?:für|an)|obrigad[oa]\s+(?:por|a\s+tod))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1008,7 +1035,7 @@ CHROME = lazyre.compile(
     r"|[«‹<←]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>→]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
     r"|you\s+must\s+be\s+logged\s+in.*|this\s+entry\s+was\s+originally\s+posted\s+at.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
-    r"|last\s+(?:edited|updated|modified)\b.*|reactions?\s*:.*|reply\s+with\s+quote|multi-?quote|quote|like|bookmark"
+    r"|last\s+(?:edited|updated|modified)\b.*|reactions?\s*:.*|reply\s+with\s+quote|\(\s*(?:post\s+a\s+new\s+comment|reply|thread|link|\d+\s+comments?\s*-\s*reply)\s*\)|multi-?quote|quote|like|bookmark"
     r"|words\s*:\s*[\d.,]+\s*k?|continue\s+reading(?:\s+(?:the\s+)?next\s+(?:part|chapter))?|(?:add\s+to\s+)?(?:library|reading\s+list)"
     r"|.*(?:<<|«).*\|.*(?:>>|»).*|.*\bback\s+to\s+(?:fanfic\s+)?index\b.*|[«‹<←]+\s*prev(?:ious)?\b.*\bnext\s*[»›>→]+"
     r"|.*\band\s+\d[\d,]*\s+more\s+users\b.*|.*\bleft\s+kudos\s+on\s+this\s+work\b.*"
@@ -1248,12 +1275,20 @@ def header_block(ctx: Context, i: int) -> int:
         return 0
     end = i
     labels = set()
+    subjects = []
     while end < len(ctx.chunks) and header_key(ctx.chunks[end].lines[0]) and (end == i or ctx.adjacent(end)):
-        labels.add(header_key(ctx.chunks[end].lines[0])[0])  # type: ignore[index]
+        label, value = header_key(ctx.chunks[end].lines[0])  # type: ignore[misc]
+        labels.add(label)
+        if label == "Subject":
+            subjects.append(value)
         end += 1
-    # an e-mail quoted in the story has From/To/Subject/Date; a reposted part has more
-    story_fields = labels - MAIL_ONLY
+    # an e-mail quoted in the story has From/To/Subject/Date; a reposted part has more, or says
+    # what it is in its subject: "[pretender_fic] FIC: Paper Birds 2/2 (PG)"
+    story_fields = labels - MAIL_ONLY or any(FIC_SUBJECT.search(subject) for subject in subjects)
     return end - i if end - i >= 3 and story_fields else 0
+
+
+FIC_SUBJECT = lazyre.compile(r"\b(?:fic|fanfic|ficlet|drabble|story)\b\s*[:\]]|\[(?:fic|fanfic|ficlet|drabble)\]|\b\d{1,2}\s*/\s*\d{1,2}\b", re.IGNORECASE)
 
 
 SERIES_PLACE = lazyre.compile(r"^\s*(?:part|book|volume|vol\.|installment|story)\s+\w+\s+of\s+(?:the\s+)?(?P<name>\w+)", re.IGNORECASE)
@@ -1298,7 +1333,9 @@ def titled_heading(chunk: Chunk) -> bool:
     others = [line for i, line in enumerate(lines) if i not in marks]
     if any(byline_name(ln) for ln in others):
         return False  # "HOLY GROUND / by Maggie Kessler / Part 1 of 2": the story's title block
-    return bool(marks) and marks[0] > 0 and all(_title_like(ln) and len(ln.split()) <= 8 for ln in others)
+    # "GRILLED CHEESE / 1. Cheese goes INSIDE. / 2. Ask Dad.": a numbered list under its title, not a heading
+    listed = len(marks) > 1 and all(LIST_ITEM_START.match(lines[i]) or NUMBER_TITLE.match(lines[i]) for i in marks)
+    return bool(marks) and not listed and marks[0] > 0 and all(_title_like(ln) and len(ln.split()) <= 8 for ln in others)
 
 
 def numbered_heading(chunk: Chunk) -> bool:
@@ -1634,8 +1671,8 @@ def _title_block(ctx: Context, i: int, count: int) -> bool:
     if any(kind not in (None, "front_matter") for kind in ctx.kinds[:i]):
         return False
     lines = [ln for c in ctx.chunks[i : i + count] for ln in c.lines]
-    if any(byline_name(ln) or ARCHIVE.search(ln) or header_key(ln) or " | " in ln for ln in lines):
-        return True
+    if any(byline_name(ln) or ARCHIVE.search(ln) or header_key(ln) or " | " in ln or META_SIGNAL.search(ln) for ln in lines):
+        return True  # a byline, a site, a field, a handle or a word count: the story's particulars
     if len(lines) >= 2 and DASH_LED.match(unquote(lines[-1])):
         return False  # "No mourners. / No funerals. / — the Dregs": short lines, but credited
     # a page's furniture is words in ones and twos ("Capítulos 8", "Sep 19, 2019"); verse has lines
@@ -1649,7 +1686,7 @@ END_MARKER = lazyre.compile(
         |end\s+of\s+(?:chapter|part|story|book)\s*[\w ]{0,20}|end\s+(?:chapter|part)\s*\w*|the\s+end\s+for\s+now
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
         |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|wordt\s+vervolgd|ciąg\s+dalszy\s+nastąpi|continuerà|fortsättning\s+följer|devam\s+edecek|c[ôo]n\s+ti[ếe]p|end\s+(?:of\s+)?part\s*[\w/]*
-        |tbc\s+in\s+.{1,40}|-30-|end\s+(?:of\s+)?file|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり|see\s+you\s+space\s+cowboy)\s*[.!?…\])）*~=_—–―-]*
+        |tbc\s+in\s+.{1,40}|-30-|to\s+be\s+continu(?:e|ed)?|end\s+(?:of\s+)?file|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり|see\s+you\s+space\s+cowboy)\s*[.!?…\])）*~=_—–―-]*
         (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_—–―-]*\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1710,21 +1747,21 @@ RULES: tuple[Rule, ...] = (
     Rule("decorated_words", "scene_break", "any", _one(decorated_words)),
     Rule("header_block", "front_matter", "any", header_block),
     Rule("chapter_summary", "front_matter", "head", chapter_summary),
+    Rule("chapter_dedication", "front_matter", "head", chapter_dedication),
+    Rule("chapter_particulars", "front_matter", "head", chapter_particulars),
+    Rule("media_pointer", "note", "head", _one(media_pointer)),
     Rule("heading_title", "heading", "any", heading_title),
     Rule("part_title", "heading", "head", _one(part_title)),
     Rule("repeated_title", "heading", "any", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
     Rule("head_block", "front_matter", "file_head", head_block),
-    Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("byline", "front_matter", "file_head", _one(byline)),
+    Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("bare_label", "front_matter", "file_head", bare_label),
     Rule("header_sandwich", "front_matter", "file_head", header_sandwich),
     Rule("header_preface", "front_matter", "file_head", header_preface),
     Rule("dedication_line", "front_matter", "file_head", dedication_line),
     Rule("pairing_title", "heading", "file_head", pairing_title),
-    Rule("chapter_dedication", "front_matter", "head", chapter_dedication),
-    Rule("chapter_particulars", "front_matter", "head", chapter_particulars),
-    Rule("media_pointer", "note", "head", _one(media_pointer)),
     Rule("disclaimer_text", "front_matter", "file_head", disclaimer_text),
     Rule("credit_first", "epigraph", "section_head", credit_first),
     Rule("note_continuation", "note", "head", note_continuation),
