@@ -482,7 +482,7 @@ def head_block(ctx: Context, i: int) -> int:
     if any(k not in (None, "front_matter") for k in ctx.kinds[:i]) or not all(ctx.adjacent(k) for k in range(1, i + 1)):
         return 0  # only the file's first lines, up to the first blank line or heading
     end = 1
-    while end < len(ctx.chunks) and ctx.adjacent(end) and not _is_heading_line(ctx.chunks[end].lines[0]):
+    while end < len(ctx.chunks) and end <= 8 and ctx.adjacent(end) and not _is_heading_line(ctx.chunks[end].lines[0]):
         if writer_talk(ctx.chunks[end].text):
             break  # the writer's hello under the particulars is a note
         end += 1
@@ -1103,6 +1103,9 @@ QUOTES = lazyre.compile(r"[\"'“”‘’«»()]")
 SPEECH_MARKS = lazyre.compile(r"^[.…?!\s]+$")
 
 
+ASCII_WORD = lazyre.compile(r"[A-Za-z0-9]{2}")
+
+
 def _undecorated(line: str) -> str:
     """``line`` without the modifier letters and foreign digits that decorate breaks: "-ˋˏ ༻❁༺ ˎˊ-", "⋆˚｡⋆୨୧˚｡⋆"."""
     if line.isascii():
@@ -1113,7 +1116,7 @@ def _undecorated(line: str) -> str:
 def symbol_line(chunk: Chunk) -> bool:
     """* * *"""
     line = chunk.lines[0].strip()
-    if len(chunk.lines) != 1 or not SYMBOLS_ONLY.match(_undecorated(line) or line):
+    if len(chunk.lines) != 1 or len(line) > 80 or ASCII_WORD.search(line) or not SYMBOLS_ONLY.match(_undecorated(line) or line):
         return False
     # "..." or "?!" alone is a character's silence or reaction, not a break; ">" alone is
     # the empty line of a Markdown blockquote; "---|---" rules a Markdown table's head
