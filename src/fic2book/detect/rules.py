@@ -134,7 +134,7 @@ DISPLAY_FIELDS = frozenset(
 (disclaimer, archiving, feedback, mail headers…) is boilerplate gathered in the Notes."""
 
 HEADER_LINE = lazyre.compile(
-    r"^\s*(?P<open>\[)?[*_]*(?:[^\w\s\[\]<>#(\"“'‘-]{1,3}\s*)?(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?!{0,3}[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
+    r"^\s*(?P<open>\[)?[*_]*(?:[^\w\s\[\]<>#(\"“'‘—–―-]{1,3}\s*)?(?P<key>[^\W\d_](?:[^\W\d_]|['’ /-]){0,29}?)(?:\(s\))?!{0,3}[*_]*\s*:[*_]*(?:\s+(?P<value>.*?))?\s*$"
 )
 
 
