@@ -579,3 +579,81 @@ def test_a_note_in_a_hard_wrapped_header_runs_on_to_the_blank_line():
     )
     lines = kinds_by_line(text)
     assert all(lines[n] == "note" for n in range(3, 7)) and lines[8] == "heading"
+
+
+def test_ffn_buttons_and_a_guestbook_bar_after_the_end_are_end_matter():
+    text = f"{STORY}\n\nThe End 🍔\n\nReview\nFollow/Fav\n\n[Back to Moonlight's Fanfic Page] [Home] [Sign my Guestbook!]\n"
+    lines = kinds_by_line(text)
+    assert all(lines[n] == "end_matter" for n in (3, 5, 6, 8)), lines
+
+
+def test_a_title_box_drawn_with_tildes_is_front_matter():
+    rule = "~*~" * 12
+    text = f"{rule}\n                WINGS OVER GAEA\n             by Moonlight Serenade\n{rule}\n\n{STORY}\n"
+    lines = kinds_by_line(text)
+    assert lines[1] == lines[4] == "front_matter"
+
+
+@pytest.mark.parametrize("heading", ["Chapter 2 ~ Pirate's Cove", "1 | The Party\n~Alec's POV~"])
+def test_more_chapter_heading_shapes(heading):
+    assert kinds_by_line(f"{STORY}\n\n{heading}\n\n{STORY}\n")[3] == "heading"
+
+
+def test_a_signature_with_a_comma_signs_the_note():
+    assert kinds_by_line(f"{STORY}\n\nThanks for reading, this was so fun to write!\n\n-- pp, sept 2023\n")[5] == "note"
+
+
+def test_an_epigraph_in_one_block_under_a_notes_label():
+    text = (
+        "Notes:\n\nTitle from Rossetti because I am nothing if not predictable.\n\n"
+        "Remember me when I am gone away,\nGone far away into the silent land;\nWhen you can no more hold me by the hand,\n"
+        f'— Christina Rossetti, "Remember"\n\nChapter Text\n\n{STORY}\n'
+    )
+    lines = kinds_by_line(text)
+    assert lines[3] == "note" and all(lines[n] == "epigraph" for n in range(5, 9))
+
+
+def test_a_byline_alone_is_not_the_title():
+    structure = detect(f"The Longest Tuesday\n===================\n\nby hedgewitchery\n\n{STORY}\n")
+    fields = {f.label: f.value for f, _line in structure.fields}
+    assert fields.get("Title") != "by hedgewitchery"
+
+
+def test_a_chat_log_under_the_opening_note_is_the_story():
+    text = (
+        "a/n: i wrote this instead of sleeping. it is exactly as stupid as it sounds.\n\n"
+        "Ninth House HOA (Official)\nharrowhark: It has come to my attention that someone has placed a skeleton in the bin.\n"
+        "harrowhark: Again.\ngideon: counterpoint: calcium is a mineral.\nortus: It was not me.\ngideon: it was literally you ortus\n\n"
+        f"{STORY}\n"
+    )
+    lines = kinds_by_line(text)
+    assert lines[1] == "note" and all(lines[n] == "prose" for n in range(3, 9)), lines
+
+
+@pytest.mark.parametrize(
+    "head, kinds",
+    [("Ashstar's Prophecy (Warriors Fanfic)\nby moonpaw_writes\n#warriors #warriorcats\n"
+      "HI GUYS!!! This is my first warriors fanfic so please be nice :3\nDISCLAIMER: all characters belong to Erin Hunter!!",
+      {4: "note", 5: "front_matter"}),
+     ("The Letter Under The Cherry Tree\nBy: sakura_chan_4ever\n\nSakura finds a letter in her locker!! Who could it be from? "
+      "S+S fluff. my first fic pls R&R!\n\nRated: Fiction K - English - Romance", {4: "front_matter"})],
+)
+def test_the_writer_greeting_among_the_fields_is_a_note_but_a_summary_is_not(head, kinds):
+    lines = kinds_by_line(f"{head}\n\n{STORY}\n")
+    assert {n: lines[n] for n in kinds} == kinds
+
+
+def test_a_forum_threadmark_and_its_post_footer():
+    text = f"1.1 - The Worst Monday\n\n{STORY}\n\nLast edited: Jan 11, 2019\n\n1.2 - Under Wizards\n\n{STORY}\n"
+    lines = kinds_by_line(text)
+    assert (lines[1], lines[5], lines[7]) == ("heading", "end_matter", "heading")
+
+
+@pytest.mark.parametrize(
+    "foot",
+    ["[ Back to Sports Night fiction | Back to Dana's Desk ]\nThis page last updated 11/02/2003",
+     "This work is distributed under the terms of the Archive of Our Own's Terms of\nService. Downloaded from archiveofourown.org on 2024-01-08."],
+)
+def test_more_page_feet(foot):
+    lines = kinds_by_line(f"{STORY}\n\nThe End\n\n{foot}\n")
+    assert lines[5] == lines[6] == "end_matter"

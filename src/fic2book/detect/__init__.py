@@ -371,10 +371,13 @@ def _furniture_rules(ctx: Context, rules: list[str]) -> None:
 def _framing_rules(ctx: Context, rules: list[str]) -> None:
     """A rule line with no blank line between it and a note (or header, footer, heading) frames that block."""
     for i, kind in enumerate(ctx.kinds):
-        if kind != "scene_break" or rules[i] == "override" or not re.fullmatch(r"([-_=*~])\1{4,}", ctx.chunks[i].text.strip()):
+        ruled = re.fullmatch(r"([-_=*~])\1{4,}", ctx.chunks[i].text.strip())
+        # any long drawn line boxes a title or a header table ("~*~*~*~…", pandoc's "------ ------")
+        boxed = re.fullmatch(r"[\W_]{8,}", ctx.chunks[i].text.replace(" ", ""))
+        if kind != "scene_break" or rules[i] == "override" or not (ruled or boxed):
             continue
         for j in (i + 1, i - 1):
-            if 0 <= j < len(ctx.chunks) and ctx.kinds[j] in ("note", "front_matter", "end_matter", "heading"):
+            if 0 <= j < len(ctx.chunks) and ctx.kinds[j] in (("note", "front_matter", "end_matter", "heading") if ruled else ("front_matter",)):
                 a, b = sorted((i, j))
                 if ctx.chunks[b].line == ctx.chunks[a].last_line + 1:
                     ctx.kinds[i], rules[i] = ctx.kinds[j], "framing_rule"
@@ -472,7 +475,8 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
     """Read each chapter backwards from its end, reclassifying prose the tail rules claim."""
     footer = _gutenberg_footer(ctx, rules)
     tail_rules = [r for r in RULES if r.where == "tail"]
-    starts = {i for i, k in enumerate(ctx.kinds) if k == "heading" or rules[i] == "header_block"}
+    # a POV label switches narrators inside a chapter; the writer's closing words gather at a chapter's end
+    starts = {i for i, k in enumerate(ctx.kinds) if k == "heading" and rules[i] not in ("pov_name", "pov_heading") or rules[i] == "header_block"}
     for end in sorted(s for s in starts if s < footer) + [footer]:
         end = _after_the_end(ctx, rules, end)
         j = end - 1

@@ -253,6 +253,8 @@ def header_continuation(ctx: Context, i: int) -> int:
         return 1  # "Kudos:" then "203": the value on the line under its label
     if _is_heading_line(line) or NOTE_LABEL.match(line) or pov_heading(chunk) or symbol_line(chunk):
         return 0
+    if opens_with_talk(line) and not header_key(line) and not (header_key(above) and not header_key(above)[1]):
+        return 0  # "HI GUYS!!! This is my first warriors fanfic so please be nice": the writer, not the header
     if (byline_name(line) or DEDICATION.match(line)) and not header_key(above):
         return 0  # "by E. M. Hartwell", "for Margaret" under a title: the author, the dedication; not more title
     prev = ctx.chunks[i - 1].lines[-1]
@@ -442,7 +444,7 @@ def title_line(ctx: Context, i: int) -> int:
         title, handle = lines
         if opening_title(title) and re.fullmatch(r"[\w.-]{2,40}", handle) and not CHAPTER_PREFIX.match(title):
             return 1  # AO3 in a browser, under the stats: "Ember and Ash / ksenia_v"
-    if len(lines) != 1 or len(lines[0]) > 80 or lines[0].endswith((".", ",", ";")):
+    if len(lines) != 1 or len(lines[0]) > 80 or lines[0].endswith((".", ",", ";")) or byline_name(lines[0]) or writer_talk(lines[0]):
         return 0
     if "note" in before:
         # under the head's notes and over the first paragraph: "Cardigan Weather"
@@ -470,7 +472,7 @@ def _story_starts(chunk: Chunk) -> bool:
 
 META_SIGNAL = lazyre.compile(
     r"\brated\s+[A-Z0-9+-]{1,5}\b|\b\d[\d,.]*\s*k?\s+words\b|(?<![\w.])@[\w.]{2,}|\s\|\|?\s|(?:^|\s)#[^\W\d]\S*"
-    r"|\bspoilers?\b|\b(?:one[- ]?shots?|drabbles?|ficlets?|fanfic(?:tion)?|x\s+reader|reader[- ]insert)\b"
+    r"|~\s*\d[\d.,]*\s*k\b|\bdraft\s+\d|\bspoilers?\b|\b(?:one[- ]?shots?|drabbles?|ficlets?|fanfic(?:tion)?|x\s+reader|reader[- ]insert)\b"
     r"|\b(?:started|posted|written|updated|finished)\s*:|\b(?:translat(?:ed|ion)|tradu[çc][ãa]o|traducci[óo]n|traduction|übersetzung|перевод)\b",
     re.IGNORECASE,
 )
@@ -483,8 +485,8 @@ def head_block(ctx: Context, i: int) -> int:
         return 0  # only the file's first lines, up to the first blank line or heading
     end = 1
     while end < len(ctx.chunks) and end <= 8 and ctx.adjacent(end) and not _is_heading_line(ctx.chunks[end].lines[0]):
-        if writer_talk(ctx.chunks[end].text):
-            break  # the writer's hello under the particulars is a note
+        if writer_talk(ctx.chunks[end].text) or INDENTED.match(ctx.chunks[end].lines[0]) and len(ctx.chunks[end].text) > 100:
+            break  # the writer's hello under the particulars is a note; an indented paragraph begins the story
         end += 1
     if i >= end:
         return 0
@@ -633,15 +635,15 @@ def bare_label(ctx: Context, i: int) -> int:
         if _is_heading_line(text) and not _sentence_like(text) or LABEL_LINE.match(text) and header_key(text + ":"):
             bounded = True
             break
-        if symbol_line(ctx.chunks[end]):
-            break
+        if symbol_line(ctx.chunks[end]) or licence_block(ctx.chunks[end]) or archive_chrome(ctx.chunks[end]) or disclaimer_field(ctx.chunks[end]):
+            break  # a break, a disclaimer, or the site's own words ("Please drop by the archive and comment…")
         if indented and not INDENTED.match(ctx.chunks[end].lines[0]) or title and text.strip().casefold() == title:
             break  # an archive indents what a label holds; the title again opens the story
         label_match = LABEL_LINE.match(text)
         if label_match and label_match.group("label").strip().lower().replace("’", "'") in NOTE_LABELS:
             bounded = True  # "Notes:", "### Notes": the next label's own section
             break
-        if end > i + 1 and epigraph(ctx, end) >= 2:
+        if end > i + 1 and (epigraph(ctx, end) >= 2 or len(ctx.chunks[end].lines) >= 3 and epigraph(ctx, end)):
             break  # the note ends where the story's epigraph begins
         end += 1
     # past six paragraphs only a compact block (no blank lines, as AO3 pasted from a browser) is the label's
@@ -709,7 +711,7 @@ def note_continuation(ctx: Context, i: int) -> int:
         talk = writer_talk(text) or (NOTE_JARGON.search(text) and not text.startswith(('"', "“")))
         if not talk and epigraph(ctx, j):
             break  # the story's epigraph begins under the note
-        if talk or REVIEW_REPLY.match(text):
+        if talk or REVIEW_REPLY.match(text) and not _chat_line(ctx, j):
             last, quiet = j - i + 1, 0
         else:
             quiet += 1
@@ -808,6 +810,9 @@ def header_sandwich(ctx: Context, i: int) -> int:
     nxt = ctx.chunks[i + 1]
     if not (header_key(nxt.lines[0]) or archive_header(nxt) or NOTE_LABEL.match(nxt.lines[0])):
         return 0
+    text = ctx.chunks[i].text
+    if opens_with_talk(text):
+        return 0  # "hellooo my lovelies ♡ this is my first x reader on here": the writer between the fields
     return 0 if epigraph(ctx, i) else 1
 
 
@@ -890,6 +895,18 @@ NOTE_JARGON = lazyre.compile(
 TALKER = lazyre.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me|you|your|you['’]re|guys|y['’]all|everyone|anyone)\b|!", re.IGNORECASE)
 
 
+FIRST_PERSON = lazyre.compile(r"\b(?:i|i['’]m|i['’]ve|i['’]ll|i['’]d|my|me)\b", re.IGNORECASE)
+"""The writer speaking of themselves, which a summary does not: "this is my first warriors fanfic"."""
+def opens_with_talk(text: str) -> bool:
+    """The writer greeting the reader in the first words, as a summary never does.
+
+    "HI GUYS!!! This is my first warriors fanfic so please be nice" — yes;
+    "Sakura finds a letter in her locker!! Who could it be from? my first fic pls R&R!" — no, a summary.
+    """
+    opening = " ".join(re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=2)[:2])
+    return writer_talk(opening) and bool(FIRST_PERSON.search(opening))
+
+
 NARRATOR_WORDS = lazyre.compile(r"\b(?:chapters?|story|stories|readers?)\b", re.IGNORECASE)
 ADDRESS = lazyre.compile(r"!|\b(?:you|your|you['’]re|guys|y['’]all|everyone|anyone)\b", re.IGNORECASE)
 
@@ -927,7 +944,7 @@ def closing_chatter(chunk: Chunk) -> bool:
 
 
 SIGNATURE = lazyre.compile(
-    r"""^\s*(?:[-~–—=*]+\s*[\w.'’ ]{1,30}[\s~*=-]*
+    r"""^\s*(?:[-~–—=*]+\s*[\w.,'’ ]{1,30}[\s~*=-]*
         |(?:xoxo|xx+|hugs|cheers|peace)\b[\w\s,.!~-]{0,30}
         |\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}
         |(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}
@@ -981,6 +998,13 @@ def writer_talk_above(ctx: Context, i: int) -> bool:
     return any(writer_talk(ctx.chunks[j].text) or ctx.kinds[j] == "note" for j in range(max(0, i - 3), i + 1))
 
 
+def _chat_line(ctx: Context, j: int) -> bool:
+    """"harrowhark: Again." with harrowhark speaking again close by: a chat in the story, not a reply to a reviewer."""
+    name = _reply_name(ctx.chunks[j].lines[0])
+    near = range(max(0, j - 3), min(len(ctx.chunks), j + 4))
+    return name is not None and any(k != j and _reply_name(ctx.chunks[k].lines[0]) == name for k in near)
+
+
 def _reply_name(line: str) -> str | None:
     match = REVIEW_REPLY.match(line)
     return line.split(":", 1)[0].strip().lower() if match else None
@@ -1031,7 +1055,7 @@ def bracketed_aside(chunk: Chunk) -> bool:
 CHROME = lazyre.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
-    r"|\d[\d,]*\s+notes|reblog(?:s|ged)?(?:\s*\(\d[\d,]*\))?|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
+    r"|\d[\d,]*\s+notes|reblog(?:s|ged)?(?:\s*\(\d[\d,]*\))?|follow\s*/\s*fav(?:ou?rite)?|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
     r"|[«‹<←]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>→]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
     r"|you\s+must\s+be\s+logged\s+in.*|this\s+entry\s+was\s+originally\s+posted\s+at.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
@@ -1042,9 +1066,11 @@ CHROME = lazyre.compile(
     # a page's own foot: "< Prev", "Next >", "[ Back to Fiction ] [ Home ]", "Page last updated 08/21/2006"
     r"|[«‹<←]+\s*(?:prev(?:ious)?|back)\b.{0,30}|.{0,30}\bnext\s*[»›>→]+"
     r"|(?:\[\s*(?:back\s+to\s+[^\]]{1,30}|home|index|fiction|stories|top|next[^\]]{0,20}|prev[^\]]{0,20})\s*\]\s*){1,6}"
+    r"|(?=.*\b(?:back|home|index|next|prev|guestbook)\b)(?:\[[^\[\]]{1,40}\]\s*){2,6}"
     r"|\(?\s*(?:this\s+)?(?:page|file|story|site)\s+last\s+(?:edited|updated|modified|revised)\b.*"
     r"|this\s+(?:story|fic|work)\s+(?:is\s+|was\s+)?archived\s+at\b.*"
-    r"|.*\bback\s+to\s+(?:the\s+)?(?:fanfic\s+|fiction\s+)?(?:index|fiction|stories|home|main\s+page)\b.*)\s*$",
+    r"|.*\bback\s+to\s+(?:the\s+)?(?:fanfic\s+|fiction\s+)?(?:index|fiction|stories|home|main\s+page)\b.*"
+    r"|[\[(<«].{0,60}\bback\s+to\b.{0,80}|.{0,60}\bback\s+to\b.{0,60}\s[|·•]\s.{0,60})\s*$",
     re.IGNORECASE,
 )
 
@@ -1065,6 +1091,7 @@ def link_bar(line: str) -> bool:
     items = [item.strip() for item in re.split(r"\s[|·•]\s", line.strip())]
     return (
         len(items) >= 2
+        and not re.fullmatch(r"\d{1,3}", items[0])  # "1 | The Party" numbers a chapter
         and all(0 < len(item.split()) <= 5 and not re.search(r"[,;@\"“”]|\w[.?]\s", item) for item in items)
         and not any(_sentence_like(item) and len(item.split()) > 3 for item in items)
     )
@@ -1187,7 +1214,7 @@ CHAPTER_WORDS = (
 CHAPTER_HEADING = lazyre.compile(
     rf"""^\s*[^\w\s"“'‘(]{{0,6}}\s*(?:{CHAPTER_WORDS})\s*
         (?:\#\s*|no\.\s*)?(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORDS}|the\s+(?:{NUMBER_WORDS}))\b[.:]?
-        (?:\s*(?:[:.\-–—|/,(]|\s)\s*.{{0,100}})?\s*[^\w\s]{{0,6}}$""",
+        (?:\s*(?:[:.\-–—|/,(~]|\s)\s*.{{0,100}})?\s*[^\w\s]{{0,6}}$""",
     re.IGNORECASE | re.VERBOSE,
 )
 NAMED_HEADING = lazyre.compile(
@@ -1201,6 +1228,8 @@ NUMBERED_HEADING = lazyre.compile(
     r"|^\s*(?:\d{1,3}|[IVXLC]{2,7}|[IVX])\.\s*$|^\s*(?:\d{1,3}|[IVXLC]{2,7})\s*$|^\s*-\s*(?!30-)\d{1,3}\s*-\s*$"
     r"|^\s*[(\[{]\s*\d{1,3}\s*/\s*\d{1,3}\s*[)\]}]\s*$|^\s*(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xvi{0,3}|xix|xx)\.\s*$"
     r"|^\s*[*_]{0,3}\s*#\d{1,3}\s*[—–:.-]\s*[^\W\d_][^.!?]{0,50}?[*_]{0,3}\s*$"
+    # a forum's threadmarks: "1.1 - The Worst Monday"
+    r"|^\s*\d{1,2}\.\d{1,2}\s*[-–—:]\s*[^\W\d_][^.!?]{0,60}$"
     # the "+1" of a "five times … and one time" story: "+1", "+ One", "+1. Iroh", "#6 - + One"
     r"|^\s*[*_]{0,3}\s*(?:#\d{1,2}\s*[—–:.-]\s*)?\+\s*(?:1|[Oo]ne|ONE)\b[.:)]?(?:\s+[^\W\d_][^.!?]{0,50})?[*_]{0,3}\s*$"
 )
@@ -1210,6 +1239,7 @@ MARKDOWN_HEADING = lazyre.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{
 def _is_heading_line(text: str) -> bool:
     return bool(
         CHAPTER_HEADING.match(text) or NAMED_HEADING.match(text) or NUMBERED_HEADING.match(text) or NUMBER_TITLE.match(text)
+        or DECORATED_NUMBER_TITLE.match(text)
     )
 
 
@@ -1234,7 +1264,7 @@ def _plain_title_ok(line: str) -> bool:
     rest = match.group("rest").strip().strip("*_~=]-").strip()
     if line[match.start("rest") - 1 : match.start("rest")] in (":", "."):
         return True  # "Capítulo 1: La muralla", "Chapter 3. the end of it"
-    if not rest or match.group("rest")[:1] not in (" ", "\t") or re.match(r"^\s*[:.\-–—|/,(]", match.group("rest")):
+    if not rest or match.group("rest")[:1] not in (" ", "\t") or re.match(r"^\s*[:.\-–—|/,(~]", match.group("rest")):
         return True
     words = [w for w in re.findall(r"[^\W\d_]+", rest)]
     small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "or", "with", "from", "by"}
@@ -1347,6 +1377,8 @@ def numbered_heading(chunk: Chunk) -> bool:
     if line.strip() == "-30-":
         return False  # the newsroom's end mark
     if len(chunk.lines) == 2:
+        if DECORATED_NUMBER_TITLE.match(line) and POV_HEADING.match(chunk.lines[1]):
+            return True  # "1 | The Party / ~Alec's POV~"
         return bool(NUMBERED_HEADING.match(line)) and _title_like(chunk.lines[1], allow_period=True)
     if len(chunk.lines) != 1:
         return False
@@ -1690,7 +1722,7 @@ END_MARKER = lazyre.compile(
         |(?:to\s+be\s+)?continued(?:\s+in\s+.{1,60})?|complete|completed?|\(?the\s+end\)?
         |continuar[áa]|contin[uú]a(?:r[áa])?|[àa]\s+suivre|fortsetzung\s+folgt|fine|continua|fim|ende|конец|продолжение\s+следует|koniec|einde|wordt\s+vervolgd|ciąg\s+dalszy\s+nastąpi|continuerà|fortsättning\s+följer|devam\s+edecek|c[ôo]n\s+ti[ếe]p|end\s+(?:of\s+)?part\s*[\w/]*
         |tbc\s+in\s+.{1,40}|-30-|to\s+be\s+continu(?:e|ed)?|end\s+(?:of\s+)?file|end\s+of\s+(?:act|teaser|scene|episode|book|volume)(?:\s+[\w/]{1,12})?|to\s+be\s+continued\b.{0,40}|了|完|終わり|おわり|see\s+you\s+space\s+cowboy)\s*[.!?…\])）*~=_—–―-]*
-        (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_—–―-]*\s*$""",
+        (?:\s*\([^()]{0,30}\))?\s*[.!?…*~=_—–―-]*(?:\s*[^\w\s]{1,4})?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 GUTENBERG_END = lazyre.compile(
@@ -1700,7 +1732,7 @@ LICENCE = lazyre.compile(
     r"licen[cs]ed\s+under|creative\s+commons|all\s+rights\s+reserved|end\s+of\s+(?:the\s+)?project\s+gutenberg"
     r"|copyright\s+(?:©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|do\s+not\s+(?:repost|copy|archive)|may\s+not\s+be\s+reproduced"
     r"|unsubscribe|mailing\s+list|list\s+archives?|\b(?:fiction|fic)\s+list\b|majordomo|listserv|egroups|onelist\.com|topica\.com|groups\.google|googlegroups|yahoo!?\s*groups|groups\.yahoo"
-    r"|drop\s+by\s+the\s+archive\s+and\s+comment|(?:you\s+are\s+)?free\s+to\s+(?:share|distribute|archive|repost)\b",
+    r"|drop\s+by\s+the\s+archive\s+and\s+comment|distributed\s+under\s+the\s+terms|downloaded\s+from\s+archiveofourown|(?:you\s+are\s+)?free\s+to\s+(?:share|distribute|archive|repost)\b",
     re.IGNORECASE,
 )
 
@@ -1757,7 +1789,6 @@ RULES: tuple[Rule, ...] = (
     Rule("part_title", "heading", "head", _one(part_title)),
     Rule("repeated_title", "heading", "any", repeated_title),
     Rule("title_line", "front_matter", "file_head", title_line),
-    Rule("head_block", "front_matter", "file_head", head_block),
     Rule("byline", "front_matter", "file_head", _one(byline)),
     Rule("centred_block", "front_matter", "file_head", _one(centred_block)),
     Rule("bare_label", "front_matter", "file_head", bare_label),
@@ -1766,6 +1797,7 @@ RULES: tuple[Rule, ...] = (
     Rule("dedication_line", "front_matter", "file_head", dedication_line),
     Rule("pairing_title", "heading", "file_head", pairing_title),
     Rule("disclaimer_text", "front_matter", "file_head", disclaimer_text),
+    Rule("head_block", "front_matter", "file_head", head_block),
     Rule("credit_first", "epigraph", "section_head", credit_first),
     Rule("note_continuation", "note", "head", note_continuation),
     Rule("note_signature", "note", "head", note_signature),
