@@ -657,3 +657,30 @@ def test_a_forum_threadmark_and_its_post_footer():
 def test_more_page_feet(foot):
     lines = kinds_by_line(f"{STORY}\n\nThe End\n\n{foot}\n")
     assert lines[5] == lines[6] == "end_matter"
+
+
+def test_a_group_chat_where_someone_speaks_twice_is_the_story():
+    chat = "Nya: ok something is up with kai\n\nJay: HE'S COUGHING AT NIGHT\n\nCole: wait what\n\nLloyd: is he ok???\n\nNya: lloyd no"
+    lines = kinds_by_line(f"{STORY}\n\n{chat}\n")
+    assert all(lines[n] == "prose" for n in (3, 5, 7, 9, 11)), lines
+
+
+def test_a_wattpad_foot_and_a_title_in_mathematical_bold():
+    text = f"𝐜𝐡𝐚𝐩𝐭𝐞𝐫 𝐨𝐧𝐞: low tide\n\n{STORY}\n\nVote\n\nComment\n\nShare\n\nContinue to next part\n"
+    lines = kinds_by_line(text)
+    assert lines[1] == "heading" and all(lines[n] == "end_matter" for n in (5, 7, 9, 11)), lines
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [("  A/N: Set between Eragon and Eldest.", "note"), ("Thanks to Joan for the Russian and to Pat for patience.", "note"),
+     ("anon you have no idea what you've unleashed. i have been thinking about this for WEEKS.", "note")],
+)
+def test_the_writer_under_a_header_block(line, kind):
+    text = f"Title: The Umbrella Affair\nAuthor: Meg\nRating: G\n{line}\n\n{STORY}\n"
+    assert kinds_by_line(text)[4] == kind
+
+
+def test_zeros_and_an_authors_afterword():
+    lines = kinds_by_line(f"{STORY}\n\n00000\n\n{STORY}\n\nAuthor's afterword: these started as warm-up exercises.\n")
+    assert (lines[3], lines[7]) == ("scene_break", "note")

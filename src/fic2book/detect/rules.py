@@ -243,7 +243,7 @@ def header_continuation(ctx: Context, i: int) -> int:
         return 0
     line = chunk.lines[0]
     above = ctx.chunks[i - 1].lines[-1]
-    if re.match(r"^(?:\t| {2,})\S", line) and len(line.strip()) <= 300:
+    if re.match(r"^(?:\t| {2,})\S", line) and len(line.strip()) <= 300 and not NOTE_LABEL.match(line):
         # indented values, as archive downloads write them: under a label or another value,
         # not the first paragraph of a story typed in Word under its centred title
         centred = len(above) - len(above.lstrip(" ")) >= CENTRED_INDENT
@@ -253,7 +253,10 @@ def header_continuation(ctx: Context, i: int) -> int:
         return 1  # "Kudos:" then "203": the value on the line under its label
     if _is_heading_line(line) or NOTE_LABEL.match(line) or pov_heading(chunk) or symbol_line(chunk):
         return 0
-    if opens_with_talk(line) and not header_key(line) and not (header_key(above) and not header_key(above)[1]):
+    field_above = header_key(above)
+    # a long value cut at the file's width runs on: "Disclaimer: … Henry Winkler/John Rich / Productions and Paramount."
+    wrapped = field_above is not None and len(above.rstrip()) >= 50 and not above.rstrip().endswith((".", "!", "?", "”", '"'))
+    if opens_with_talk(line) and not wrapped and not header_key(line) and not (field_above and not field_above[1]):
         return 0  # "HI GUYS!!! This is my first warriors fanfic so please be nice": the writer, not the header
     if (byline_name(line) or DEDICATION.match(line)) and not header_key(above):
         return 0  # "by E. M. Hartwell", "for Margaret" under a title: the author, the dedication; not more title
@@ -358,7 +361,7 @@ ARCHIVE = lazyre.compile(
     r"|\bguestbook\b|\bvisitor\s+(?:number|#)|^\s*(?:topics\s+in\s+this\s+digest|there\s+(?:is|are)\s+\d+\s+messages?\s+in\s+this\s+issue)"
     r"|^\s*message:\s*\d+\s*$|^\s*\(\s*(?:read\s+more|[^()\n]{0,40}\bcut\b[^()\n]{0,20})\s*\.{0,3}\s*\)\s*$"
     r"|^\s*\[?current\s+(?:mood|music|location)\s*:|^\s*follow\s*/\s*fav\b|^\s*posted\s+by\s+u/\w+"
-    r"|\b\d[\d.,]*\s*k?\s+(?:reads|votes|views|subscribers|favou?rites|parts|hearts)\b|^\s*(?:visualiza[çc][õo]es|favoritos|coment[áa]rios)\s+\d"
+    r"|\b\d[\d.,]*\s*k?\s+(?:reads|votes|views|subscribers|favou?rites|parts|hearts|lecturas|votos|partes|leituras|lectures|letture)\b|^\s*(?:visualiza[çc][õo]es|favoritos|coment[áa]rios)\s+\d"
     r"|^\s*\[(?:WP|SP|EU|IP|TT|CW|RF|PM|MP|OT|PI)\]\s|^\s*writing\s+prompt\s*$|^\s*\d[\d.,]*k\s*$|^\s*[\d.,]+k?\s+(?:comments?|points?|upvotes?|replies)\s*$"
     r"|^\s*[·•]\s*$|^\s*\d{1,2}\s*[ymwdh]\s*$"
     r"|\bfan\s*fiction\s*(?:›|>|::)|^\s*\S+\s+\(\S+\)\s+wrote,?\s*$|\bwrote\s+in\s+\[community\s+profile\]"
@@ -720,7 +723,10 @@ def note_continuation(ctx: Context, i: int) -> int:
     return last
 
 
-DEDICATION = lazyre.compile(r"^\s*(?:for|to|dedicated\s+to|this\s+one['’]?s\s+for|written\s+for)\s+\S.{0,120}$", re.IGNORECASE)
+DEDICATION = lazyre.compile(
+    r"^\s*(?:for|to|dedicated\s+to|this\s+one['’]?s\s+for|written\s+for|dedicad[oa]\s+a|dédiée?\s+à|gewidmet|dedicat[oa]\s+a)\s+\S.{0,120}$",
+    re.IGNORECASE,
+)
 
 
 def dedication_line(ctx: Context, i: int) -> int:
@@ -820,7 +826,7 @@ def header_sandwich(ctx: Context, i: int) -> int:
 
 NOTE_LABEL = lazyre.compile(
     r"""^[\s(\[{*~_#-]*
-        (?:a\s*/\s*n(?:\s*\d{1,2})?|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|authors?\s+notes?|notes?
+        (?:a\s*/\s*n(?:\s*\d{1,2})?|a\.\s*n\.?|an|n\s*/\s*a|author['’]?s['’]?\s+notes?|(?:author['’]?s['’]?\s+)?afterword|authors?\s+notes?|notes?
           |side\s*notes?|final\s+notes?|end\s+notes?|ending\s+notes?|translator['’]?s\s+notes?|transcriber['’]?s\s+notes?|t/n
           |notas?\s+d[oae]l?\s+autou?ra?|notas?\s+(?:iniciais|finais|finales)|n\.\s*d\.\s*a\.?|n\.\s*d\.\s*l\.\s*a\.?
           |notes?\s+de\s+l['’]auteure?|anmerkung(?:en)?(?:\s+der\s+autorin|\s+des\s+autors)?|vorwort|nachwort
@@ -878,13 +884,14 @@ STRONG_TALK = lazyre.compile(
         |спасибо,?\s+что\s+(?:дочитали|прочитали|читаете)|буду\s+(?:очень\s+)?рад[аы]?\s+(?:вашим\s+)?отзывам|жду\s+(?:ваших\s+)?отзывов
         |jangan\s+lupa\s+(?:vote|komen|voment)|vote\s*(?:&|dan|n)\s*komen|makasih\s+(?:udah|sudah)\s+baca|terima\s+kasih\s+(?:sudah|telah)\s+membaca|gimana\s+(?:part|chapter|bab)
         |^\s*(?:i\s+)?wrote\s+this\s+(?:at|in|on|for|after|because|during|while|ages|years|last)\b|\bset\s+(?:sometime\s+|somewhere\s+)?(?:in|during|after|before)\s+(?:series|season|s\d|book|the\s+(?:series|season|episode))
+        |^\s*(?:thanks|thank\s+you)\s+to\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?\s+(?:for|and)\b
         |grazie\s+mille|gracias\s+(?:por|a\s+(?:todos|todas|mi))|merci\s+(?:à|a|pour|de\s+(?:lire|votre))|danke\s+(?:für|an)|obrigad[oa]\s+(?:por|a\s+tod))""",
     re.IGNORECASE | re.VERBOSE,
 )
 WEAK_TALK = lazyre.compile(
     r"""\b(?:updat(?:e|ed|es|ing)|fanfic(?:tion)?|fics?|kudos|beta(?:ed|'d)?|wip|review(?:s|ed|ing)?|readers?|sequel
         |one-?shot|canon|spoilers?|prompt|pov|au|ooc|enjoy|author|writing|songfics?|drabbles?|ficlets?|unbeta(?:ed|'d)?
-        |housekeeping|typos?|mistakes|thanks|thank\s+(?:you|u)|thanku|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
+        |housekeeping|typos?|mistakes|anon|thanks|thank\s+(?:you|u)|thanku|tumblr|twitter|ao3|ffn|discord|patreon|ko-?fi
         |feedback|concrit|c\s*&\s*c|flames?|comments?|sorry\s+for\s+the\s+(?:wait|delay|late)|<g>|lol|hiatus)(?:\b|(?<=>))""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -904,7 +911,7 @@ def opens_with_talk(text: str) -> bool:
     "Sakura finds a letter in her locker!! Who could it be from? my first fic pls R&R!" — no, a summary.
     """
     opening = " ".join(re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=2)[:2])
-    return writer_talk(opening) and bool(FIRST_PERSON.search(opening))
+    return bool(STRONG_TALK.search(opening)) or writer_talk(opening) and bool(FIRST_PERSON.search(opening))
 
 
 NARRATOR_WORDS = lazyre.compile(r"\b(?:chapters?|story|stories|readers?)\b", re.IGNORECASE)
@@ -1002,7 +1009,18 @@ def _chat_line(ctx: Context, j: int) -> bool:
     """"harrowhark: Again." with harrowhark speaking again close by: a chat in the story, not a reply to a reviewer."""
     name = _reply_name(ctx.chunks[j].lines[0])
     near = range(max(0, j - 3), min(len(ctx.chunks), j + 4))
-    return name is not None and any(k != j and _reply_name(ctx.chunks[k].lines[0]) == name for k in near)
+    return name is not None and (any(k != j and _reply_name(ctx.chunks[k].lines[0]) == name for k in near) or _chat_run(ctx, j))
+
+
+def _chat_run(ctx: Context, j: int) -> bool:
+    """"Nya: … / Jay: … / Cole: … / Lloyd: … / Nya: …": in an unbroken run of named lines someone speaks twice."""
+    a = b = j
+    while a > 0 and j - a < 30 and _reply_name(ctx.chunks[a - 1].lines[0]):
+        a -= 1
+    while b + 1 < len(ctx.chunks) and b - j < 30 and _reply_name(ctx.chunks[b + 1].lines[0]):
+        b += 1
+    names = [_reply_name(line) for chunk in ctx.chunks[a : b + 1] for line in chunk.lines if _reply_name(line)]
+    return len(names) >= 3 and len(set(names)) < len(names)
 
 
 def _reply_name(line: str) -> str | None:
@@ -1043,7 +1061,7 @@ def review_reply(ctx: Context, i: int) -> int:
     for j in (i - 3, i - 2, i - 1, i + 1, i + 2, i + 3):
         if 0 <= j < len(ctx.chunks) and _reply_name(ctx.chunks[j].lines[0]) in names:
             return 0
-    return 1
+    return 0 if _chat_run(ctx, i) else 1
 
 
 def bracketed_aside(chunk: Chunk) -> bool:
@@ -1055,7 +1073,7 @@ def bracketed_aside(chunk: Chunk) -> bool:
 CHROME = lazyre.compile(
     r"^\s*(?:actions|kudos\s*♥?(?:\s*\(\d[\d,]*\))?|bookmarks?(?:\s*\(\d[\d,]*\))?|hits\s*:?\s*\d[\d,]*|comments?\s*(?:\(\d+\))?|share|subscribe|download|reviews?\s*(?:\(\d+\))?|favou?rite|follow|"
     r"back\s+to\s+top|top\s+of\s+work|tags?:.*|(?:current\s+)?(?:mood|music|location)\s*:.*|\d+\s+comments?\b.*|leave\s+a\s+comment.*|comment\s+count.*"
-    r"|\d[\d,]*\s+notes|reblog(?:s|ged)?(?:\s*\(\d[\d,]*\))?|follow\s*/\s*fav(?:ou?rite)?|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
+    r"|\d[\d,]*\s+notes|reblog(?:s|ged)?(?:\s*\(\d[\d,]*\))?|votes?(?:\s*\(\d[\d,]*\))?|follow\s*/\s*fav(?:ou?rite)?|#\S.*|reply|report(?:\s+chapter)?|save|flag|index|edit|permalink|[↑^]?\s*top"
     r"|[«‹<←]*\s*(?:previous|prev|next)\s+(?:chapter|part|page)\s*[»›>→]*|continue\s+to\s+next\s+part|(?:back\s+to\s+)?table\s+of\s+contents"
     r"|you\s+must\s+be\s+logged\s+in.*|this\s+entry\s+was\s+originally\s+posted\s+at.*|you\s+are\s+visitor.*|.*\bhosted\s+by\b.*|your\s+use\s+of\s+yahoo.*|flat\s*\|.*"
     r"|\(\s*\d+\s+comments?.*\)|review\s+this\s+(?:chapter|story).*|support\s+[\"“].+[\"”]"
@@ -1170,7 +1188,7 @@ def decorated_break(chunk: Chunk) -> bool:
         return False
     letters = [c for c in line if c.isalnum()]
     # "xXx", "oOo", "-o0o-": mixed case or digits, or symbols around the letters; "xxx" alone
-    return len(set(letters)) > 1 or len(letters) < len(line) or bool(re.fullmatch(r"[xX]{3,}", line))
+    return len(set(letters)) > 1 or len(letters) < len(line) or bool(re.fullmatch(r"[xX]{3,}|0{3,}|O{5,}", line))
 
 
 def lone_x(ctx: Context, i: int) -> int:
@@ -1237,6 +1255,7 @@ MARKDOWN_HEADING = lazyre.compile(r"^\s*#{1,6}\s+\S.{0,90}$|^\s*\[chapter:[^\]]{
 
 
 def _is_heading_line(text: str) -> bool:
+    text = plain_letters(text)
     return bool(
         CHAPTER_HEADING.match(text) or NAMED_HEADING.match(text) or NUMBERED_HEADING.match(text) or NUMBER_TITLE.match(text)
         or DECORATED_NUMBER_TITLE.match(text)
@@ -1333,8 +1352,15 @@ def _series_place(line: str) -> bool:
     return bool(match and match.group("name")[:1].isupper())
 
 
+def plain_letters(text: str) -> str:
+    """"𝐜𝐡𝐚𝐩𝐭𝐞𝐫 𝐨𝐧𝐞" as "chapter one": the mathematical letters Wattpad and Tumblr titles are set in."""
+    return unicodedata.normalize("NFKC", text) if any("\U0001d400" <= ch <= "\U0001d7ff" for ch in text) else text
+
+
 def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
+    if any("\U0001d400" <= ch <= "\U0001d7ff" for ch in chunk.text):
+        chunk = Chunk(tuple(plain_letters(line) for line in chunk.lines), chunk.line)
     if not _plain_title_ok(chunk.lines[0]) or _series_place(chunk.lines[0]):
         return False  # "Part 3 of the Crystal Hearts Saga" places the story in a series
     if "|" in chunk.lines[0] and re.search(r"<<|>>|«|»", chunk.lines[0]):
