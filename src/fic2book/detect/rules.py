@@ -484,7 +484,7 @@ META_SIGNAL = lazyre.compile(
 
 def head_block(ctx: Context, i: int) -> int:
     """What the Hands Remember | kanej week 2017 — day 3: hands | rated T | ~1,300 words / It rained all day."""
-    if any(k not in (None, "front_matter") for k in ctx.kinds[:i]) or not all(ctx.adjacent(k) for k in range(1, i + 1)):
+    if i > 8 or any(k not in (None, "front_matter") for k in ctx.kinds[:i]) or not all(ctx.adjacent(k) for k in range(1, i + 1)):
         return 0  # only the file's first lines, up to the first blank line or heading
     end = 1
     while end < len(ctx.chunks) and end <= 8 and ctx.adjacent(end) and not _is_heading_line(ctx.chunks[end].lines[0]):
