@@ -1354,12 +1354,15 @@ def _series_place(line: str) -> bool:
 
 def plain_letters(text: str) -> str:
     """"𝐜𝐡𝐚𝐩𝐭𝐞𝐫 𝐨𝐧𝐞" as "chapter one": the mathematical letters Wattpad and Tumblr titles are set in."""
-    return unicodedata.normalize("NFKC", text) if any("\U0001d400" <= ch <= "\U0001d7ff" for ch in text) else text
+    return unicodedata.normalize("NFKC", text) if MATH_LETTER.search(text) else text
+
+
+MATH_LETTER = lazyre.compile("[\U0001d400-\U0001d7ff]")
 
 
 def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
-    if any("\U0001d400" <= ch <= "\U0001d7ff" for ch in chunk.text):
+    if MATH_LETTER.search(chunk.text):
         chunk = Chunk(tuple(plain_letters(line) for line in chunk.lines), chunk.line)
     if not _plain_title_ok(chunk.lines[0]) or _series_place(chunk.lines[0]):
         return False  # "Part 3 of the Crystal Hearts Saga" places the story in a series
