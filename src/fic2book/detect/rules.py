@@ -1314,7 +1314,8 @@ TRANSITIONS = frozenset(
 
 def pov_name(ctx: Context, i: int) -> int:
     """It rained all night, and nobody in the house slept; Eren paced, and Armin read until the candle died. / -Mikasa- / She found him at the wall at dawn, as she always did."""
-    match = POV_NAME.match(ctx.chunks[i].text) if len(ctx.chunks[i].lines) == 1 else None
+    text = ctx.chunks[i].lines[0]
+    match = POV_NAME.match(text) if len(ctx.chunks[i].lines) == 1 and text.lstrip()[:1] in ("~", "=", "-") else None
     if not match or i + 1 >= len(ctx.chunks) or len(ctx.chunks[i + 1].text) < 40 or END_MARKER.match(match.group("name")):
         return 0  # a name decorated alone under the last note signs it; "~Fin~" ends the story
     words = match.group("name").lower().split()
@@ -1354,7 +1355,7 @@ def _series_place(line: str) -> bool:
 
 def plain_letters(text: str) -> str:
     """"𝐜𝐡𝐚𝐩𝐭𝐞𝐫 𝐨𝐧𝐞" as "chapter one": the mathematical letters Wattpad and Tumblr titles are set in."""
-    return unicodedata.normalize("NFKC", text) if MATH_LETTER.search(text) else text
+    return unicodedata.normalize("NFKC", text) if len(text) <= 200 and MATH_LETTER.search(text) else text
 
 
 MATH_LETTER = lazyre.compile("[\U0001d400-\U0001d7ff]")
@@ -1362,7 +1363,7 @@ MATH_LETTER = lazyre.compile("[\U0001d400-\U0001d7ff]")
 
 def chapter_heading(chunk: Chunk) -> bool:
     """Chapter One: The Rain"""
-    if MATH_LETTER.search(chunk.text):
+    if len(chunk.lines) <= 2 and len(chunk.lines[0]) <= 200 and MATH_LETTER.search(chunk.text):
         chunk = Chunk(tuple(plain_letters(line) for line in chunk.lines), chunk.line)
     if not _plain_title_ok(chunk.lines[0]) or _series_place(chunk.lines[0]):
         return False  # "Part 3 of the Crystal Hearts Saga" places the story in a series
