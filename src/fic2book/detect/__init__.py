@@ -397,6 +397,10 @@ AFTER_THE_END = 8
 """How many paragraphs may follow "The End" and still be the author talking."""
 
 
+AFTERWORD_HEADING = lazyre.compile(r"^\W*(?:afterword|author['’]?s\s+(?:note|afterword)|acknowledg(?:e)?ments?)\W*$", re.IGNORECASE)
+"""A chapter the writer set apart for their own words."""
+
+
 LIST_FOOTER = lazyre.compile(r"unsubscribe|yahoo!?\s*groups|groups\.yahoo|listserv|majordomo|\bsponsor\b|onelist|egroups|topica", re.IGNORECASE)
 """What a mailing list appends under the author's signature."""
 
@@ -481,6 +485,10 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
         end = _after_the_end(ctx, rules, end)
         j = end - 1
         signed = None  # a bare name at the very end, kept until the chunk above shows whether it signs a note
+        # a chapter of its own headed "Afterword" is the writer's already, set where they put it: its
+        # paragraphs stay in it rather than being read, from a signature up, as notes to gather
+        head = max((s for s in starts if s < end), default=None)
+        own_chapter = head is not None and bool(AFTERWORD_HEADING.match(ctx.chunks[head].text))
         while j >= 0 and j not in starts:
             kind = ctx.kinds[j]
             if signed is not None and kind == "note":
@@ -500,7 +508,7 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
                     rules[j] = rule.name
                     break
             else:
-                if signed is None and last and bare_signature(ctx.chunks[j]):
+                if signed is None and last and not own_chapter and bare_signature(ctx.chunks[j]):
                     signed = j
                     j -= 1
                     continue
