@@ -244,7 +244,12 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 @pytest.mark.parametrize("sig,code,jobs", [(signal.SIGINT, 130, "1"), (signal.SIGTERM, 143, "2"), (signal.SIGINT, 130, "2")])
 def test_interrupt_keeps_finished_books_and_leaves_no_temporary_file(tmp_path, many, sig, code, jobs):
-    proc = subprocess.Popen([*CLI, "build", *many, "-o", str(tmp_path), "-j", jobs], stderr=subprocess.PIPE, text=True)
+    # a shell that starts a job in the background has it ignore SIGINT, and Python then keeps
+    # ignoring it; give the CLI Ctrl-C as a terminal would, however this test run was started
+    proc = subprocess.Popen(
+        [*CLI, "build", *many, "-o", str(tmp_path), "-j", jobs], stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     while not list(tmp_path.glob("*.epub")) and proc.poll() is None:
         time.sleep(0.02)
     proc.send_signal(sig)
