@@ -481,20 +481,24 @@ def _tail_pass(ctx: Context, rules: list[str]) -> None:
     tail_rules = [r for r in RULES if r.where == "tail"]
     # a POV label switches narrators inside a chapter; the writer's closing words gather at a chapter's end
     starts = {i for i, k in enumerate(ctx.kinds) if k == "heading" and rules[i] not in ("pov_name", "pov_heading") or rules[i] == "header_block"}
-    for end in sorted(s for s in starts if s < footer) + [footer]:
+    ends = sorted(s for s in starts if s < footer) + [footer]
+    for n, end in enumerate(ends):
+        head = ends[n - 1] if n else None  # the heading (or header) this section starts with
         end = _after_the_end(ctx, rules, end)
         j = end - 1
         signed = None  # a bare name at the very end, kept until the chunk above shows whether it signs a note
         # a chapter of its own headed "Afterword" is the writer's already, set where they put it: its
         # paragraphs stay in it rather than being read, from a signature up, as notes to gather
-        head = max((s for s in starts if s < end), default=None)
         own_chapter = head is not None and bool(AFTERWORD_HEADING.match(ctx.chunks[head].text))
+        chrome_only = True  # whether every chunk below j (to the section's end) is end matter: the site's chrome
         while j >= 0 and j not in starts:
+            if j + 1 < end:
+                chrome_only = chrome_only and ctx.kinds[j + 1] == "end_matter"
             kind = ctx.kinds[j]
             if signed is not None and kind == "note":
                 ctx.kinds[signed], rules[signed] = "note", "bare_signature"
                 signed = None
-            last = all(ctx.kinds[k] == "end_matter" for k in range(j + 1, end))  # only the site's chrome below
+            last = chrome_only
             if signed is None and last and rules[j] == "decorated_words" and bare_signature(ctx.chunks[j]):
                 signed = j  # "~Bulmita~" closing the chapter: no scene follows for it to break
             if kind in ("note", "end_matter", "scene_break") or rules[j] == "list_after_colon":
